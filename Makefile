@@ -1,0 +1,60 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they build on.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV_VERSION := 0.13.8
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+
+# Development: DEBUG on, an embedded SQLite file under var/, email printed to the console.
+DEV := DEBUG=true
+# Tests: production settings against a real PostgreSQL server.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/petition_site
+TEST := DEBUG=false SECURE_SSL_REDIRECT=false \
+	SECRET_KEY=test-only-secret-key-0123456789abcdefghijklmnop \
+	DATABASE_URL=$(TEST_DATABASE_URL)
+
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test install lint format messages makemessages check-migrations static clean
+
+.venv/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null || python3 -m pip install --quiet uv==$(UV_VERSION)
+	uv sync --frozen
+	@touch $@
+
+install: .venv/.installed
+
+run: install messages
+	@mkdir -p var
+	$(DEV) $(MANAGE) migrate --no-input
+	$(DEV) $(MANAGE) load_petition --keep-existing
+	$(DEV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install lint check-migrations messages static
+	$(TEST) .venv/bin/pytest
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+check-migrations: install
+	$(DEV) $(MANAGE) makemigrations --check --dry-run
+
+# Compiled catalogues are built, never committed; `msgfmt --check` catches a missing plural form.
+messages: $(MO_FILES)
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+makemessages: install
+	$(DEV) $(MANAGE) makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=var
+
+static: install
+	$(TEST) $(MANAGE) collectstatic --no-input -v0
+
+clean:
+	rm -rf .venv var $(MO_FILES)

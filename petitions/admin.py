@@ -1,0 +1,54 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from .models import Addressee, Demand, Harm, Petition, Reason
+
+
+class PartInline(TranslationTabularInline):
+    fields = ["position", "text"]
+    extra = 0
+
+
+class AddresseeInline(PartInline):
+    model = Addressee
+
+
+class HarmInline(PartInline):
+    model = Harm
+
+
+class ReasonInline(PartInline):
+    model = Reason
+
+
+class DemandInline(PartInline):
+    model = Demand
+
+
+@admin.register(Petition)
+class PetitionAdmin(TabbedTranslationAdmin):
+    list_display = ["title", "status", "is_featured", "goal", "closes_at", "updated_at"]
+    list_filter = ["status", "is_featured"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [AddresseeInline, HarmInline, ReasonInline, DemandInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "is_featured", "goal", "closes_at"]}),
+        (
+            _("Text"),
+            {
+                "fields": [
+                    "lead",
+                    "preamble",
+                    "quote_intro",
+                    "quote",
+                    "body",
+                    "harms_intro",
+                    "reasons_intro",
+                    "reasons_title",
+                    "demands_intro",
+                ]
+            },
+        ),
+    ]

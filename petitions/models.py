@@ -1,0 +1,131 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PetitionQuerySet(models.QuerySet):
+    def published(self):
+        """Petitions the public may see: open ones and closed ones, never drafts."""
+        return self.exclude(status=Petition.Status.DRAFT)
+
+    def featured(self):
+        """The petition the home page shows: the featured one, else the newest published."""
+        return self.published().order_by("-is_featured", "-created_at").first()
+
+
+class Petition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    is_featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Shown on the home page.")
+    )
+    goal = models.PositiveIntegerField(_("signature goal"), default=1000)
+    closes_at = models.DateTimeField(
+        _("closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. After this moment the petition accepts no more signatures."),
+    )
+
+    # Translated text (see petitions/translation.py). Every part but the title is optional:
+    # the page leaves out what a campaign does not use.
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("The opening statement: who asks whom for what.")
+    )
+    preamble = models.TextField(_("preamble"), blank=True)
+    quote_intro = models.TextField(
+        _("introduction to the quotation"),
+        blank=True,
+        help_text=_("The sentence that introduces the quoted text, e.g. the CEDAW observations."),
+    )
+    quote = models.TextField(
+        _("quotation"), blank=True, help_text=_("Separate paragraphs with an empty line.")
+    )
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Separate paragraphs with an empty line.")
+    )
+    harms_intro = models.TextField(_("introduction to the harms"), blank=True)
+    reasons_intro = models.TextField(_("introduction to the reasons"), blank=True)
+    reasons_title = models.CharField(_("heading of the reasons"), max_length=200, blank=True)
+    demands_intro = models.TextField(_("introduction to the demands"), blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(goal__gt=0), name="petition_goal_positive"),
+            models.UniqueConstraint(
+                fields=["is_featured"],
+                condition=Q(is_featured=True),
+                name="petition_single_featured",
+                violation_error_message=_("Another petition is already featured."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("petitions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_open(self):
+        """Whether the petition accepts signatures right now."""
+        if self.status != self.Status.OPEN:
+            return False
+        return self.closes_at is None or timezone.now() < self.closes_at
+
+
+class PetitionPart(models.Model):
+    """One item of an ordered list on the petition page; `position` sets the order."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="%(class)ss")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Addressee(PetitionPart):
+    class Meta(PetitionPart.Meta):
+        verbose_name = _("addressee")
+        verbose_name_plural = _("addressees")
+
+
+class Harm(PetitionPart):
+    class Meta(PetitionPart.Meta):
+        verbose_name = _("harm")
+        verbose_name_plural = _("harms")
+
+
+class Reason(PetitionPart):
+    class Meta(PetitionPart.Meta):
+        verbose_name = _("reason")
+        verbose_name_plural = _("reasons")
+
+
+class Demand(PetitionPart):
+    class Meta(PetitionPart.Meta):
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")

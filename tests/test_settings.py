@@ -1,0 +1,84 @@
+"""Settings come from the environment and fail loudly at start-up when they are wrong."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+BASE = {
+    "PATH": os.environ["PATH"],
+    "DJANGO_SETTINGS_MODULE": "petition_site.settings",
+    "SECRET_KEY": "x" * 40,
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/petition_site",
+}
+
+
+def _start(**overrides):
+    environment = {**BASE, **overrides}
+    environment = {key: value for key, value in environment.items() if value is not None}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_settings_start():
+    assert _start().returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": None}, "Set SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "Set SECRET_KEY"),
+        ({"DATABASE_URL": None}, "Set DATABASE_URL"),
+        ({"DEBUG": "perhaps"}, "DEBUG is invalid"),
+        ({"CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE is invalid"),
+        ({"LANGUAGES": "ru,xx"}, "LANGUAGES contains 'xx'"),
+    ],
+)
+def test_a_bad_or_missing_value_stops_start_up_with_a_clear_message(overrides, message):
+    result = _start(**overrides)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_development_needs_no_configuration_at_all():
+    result = _start(DEBUG="true", SECRET_KEY=None, DATABASE_URL=None)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    assert settings.DEBUG is False
+    assert settings.SESSION_COOKIE_SECURE is True
+
+
+def test_email_url_becomes_a_django_mailer():
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.MAILERS)"],
+        cwd=settings.BASE_DIR,
+        env={**BASE, "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.org:587"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    mailer = eval(result.stdout)["default"]  # noqa: S307 - our own settings' repr
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"] == {
+        "host": "mail.example.org",
+        "port": 587,
+        "username": "mailer",
+        "password": "secret",
+        "use_tls": True,
+        "timeout": 20,
+    }
