@@ -11,6 +11,9 @@ DEV := DEBUG=true
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/petition_site
 TEST := DEBUG=false SECURE_SSL_REDIRECT=false \
 	SECRET_KEY=test-only-secret-key-0123456789abcdefghijklmnop \
+	PRIVACY_HASH_KEY=test-only-hash-key-0123456789abcdefghijklmnop \
+	EMAIL_ENCRYPTION_KEYS=dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTEyMzQ1Njc= \
+	SITE_URL=https://petition.test \
 	DATABASE_URL=$(TEST_DATABASE_URL)
 
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)

@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    "django_tasks_db",
+    "django_recaptcha",
     "petitions",
     "signatures",
 ]
@@ -109,6 +113,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through TEMPLATES, so templates/ can override a package's widget.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Development runs on an embedded SQLite file with no set-up at all; tests and production
 # name their PostgreSQL server through DATABASE_URL.
@@ -164,32 +171,97 @@ STORAGES = {
 
 # Email (Django 6.1 mailers). EMAIL_URL takes the django-environ forms: smtp://, smtp+tls://,
 # smtp+ssl://, consolemail://, filemail://, memorymail://, dummymail://.
-_EMAIL_OPTIONS = {
-    "EMAIL_HOST": "host",
-    "EMAIL_PORT": "port",
-    "EMAIL_HOST_USER": "username",
-    "EMAIL_HOST_PASSWORD": "password",
-    "EMAIL_USE_TLS": "use_tls",
-    "EMAIL_USE_SSL": "use_ssl",
-    "EMAIL_TIMEOUT": "timeout",
-}
 _email = _setting(
     "EMAIL_URL", env.email_url, default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
+_EMAIL_OPTIONS = {  # django-environ's names -> the backends' OPTIONS
+    "smtp": {
+        "EMAIL_HOST": "host",
+        "EMAIL_PORT": "port",
+        "EMAIL_HOST_USER": "username",
+        "EMAIL_HOST_PASSWORD": "password",
+        "EMAIL_USE_TLS": "use_tls",
+        "EMAIL_USE_SSL": "use_ssl",
+        "EMAIL_TIMEOUT": "timeout",
+    },
+    "filebased": {"EMAIL_FILE_PATH": "file_path"},
+}
+_backend_kind = _email["EMAIL_BACKEND"].rsplit(".", 2)[-2]
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
         "OPTIONS": {
             option: _email[key]
-            for key, option in _EMAIL_OPTIONS.items()
-            if _email.get(key) not in (None, "") and "smtp" in _email["EMAIL_BACKEND"]
+            for key, option in _EMAIL_OPTIONS.get(_backend_kind, {}).items()
+            if _email.get(key) not in (None, "")
         },
     }
 }
-if "smtp" in _email["EMAIL_BACKEND"]:
+if _backend_kind == "smtp":
     MAILERS["default"]["OPTIONS"].setdefault("timeout", 20)
+# The site's public address, for links in emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the site's address, e.g. https://petition.example.org"
+    )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="petition@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Privacy keys. PRIVACY_HASH_KEY makes the keyed hashes of emails and IP addresses (it cannot
+# change once signatures exist: it is how the same email is recognised). EMAIL_ENCRYPTION_KEYS
+# are Fernet keys, newest first: the first encrypts, all decrypt (see README: key rotation).
+if DEBUG:
+    PRIVACY_HASH_KEY = env.str("PRIVACY_HASH_KEY", default="insecure-development-hash-key")
+    EMAIL_ENCRYPTION_KEYS = _setting(
+        "EMAIL_ENCRYPTION_KEYS",
+        env.list,
+        default=["ZGV2ZWxvcG1lbnQta2V5LWRvLW5vdC11c2UtaXQtISE="],
+    )
+else:
+    PRIVACY_HASH_KEY = env.str("PRIVACY_HASH_KEY", default="")
+    EMAIL_ENCRYPTION_KEYS = _setting("EMAIL_ENCRYPTION_KEYS", env.list, default=[])
+    if len(PRIVACY_HASH_KEY) < 32 or not EMAIL_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "Set PRIVACY_HASH_KEY (32+ random characters) and EMAIL_ENCRYPTION_KEYS "
+            "(Fernet keys, comma-separated); README says how to make them."
+        )
+# Behind reverse proxies, how many of them append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = _setting("TRUSTED_PROXY_COUNT", env.int, default=0)
+
+# Signing.
+SIGNATURE_RATE_LIMIT = _setting("SIGNATURE_RATE_LIMIT", env.int, default=20)
+SIGNATURE_RATE_WINDOW = _setting("SIGNATURE_RATE_WINDOW", env.int, default=3600)
+SIGNATURE_MAX_EMAILS = 5
+CONFIRM_LINK_MAX_AGE = _setting("CONFIRM_LINK_DAYS", env.int, default=30) * 24 * 3600
+WITHDRAW_LINK_MAX_AGE = _setting("WITHDRAW_LINK_DAYS", env.int, default=365) * 24 * 3600
+PUBLIC_COUNT_CACHE_SECONDS = 5
+
+# Background tasks: the database backend, run by `manage.py db_worker`. Development runs tasks
+# at once, in the request, so `make run` needs no second process (emails print to the console).
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND",
+            default="django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+
+# CAPTCHA (django-recaptcha): off without keys, which a system check reports.
+RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY", default="")
+RECAPTCHA_PRIVATE_KEY = env.str("RECAPTCHA_PRIVATE_KEY", default="")
+RECAPTCHA_VERSION = env.str("RECAPTCHA_VERSION", default="v2")
+if RECAPTCHA_VERSION not in ("v2", "v3"):
+    raise ImproperlyConfigured("RECAPTCHA_VERSION must be v2 or v3.")
+RECAPTCHA_REQUIRED_SCORE = _setting("RECAPTCHA_REQUIRED_SCORE", env.float, default=0.5)
+CAPTCHA_ENABLED = bool(RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY)
+# django-recaptcha's own check complains about its test keys; ours reports "CAPTCHA is off".
+SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
+
+CACHES = {"default": _setting("CACHE_URL", env.cache_url, default="locmemcache://")}
 
 # Content Security Policy (Django's own): nothing inline, nothing from third parties.
 SECURE_CSP = {
@@ -203,6 +275,14 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
+}
+# Pages that carry the CAPTCHA also allow Google's reCAPTCHA origins, and nothing else.
+_RECAPTCHA_ORIGINS = ["https://www.google.com/recaptcha/", "https://www.gstatic.com/recaptcha/"]
+SECURE_CSP_WITH_CAPTCHA = {
+    **SECURE_CSP,
+    "script-src": [*SECURE_CSP["script-src"], *_RECAPTCHA_ORIGINS],
+    "frame-src": ["https://www.google.com/recaptcha/", "https://recaptcha.google.com/recaptcha/"],
+    "connect-src": [*SECURE_CSP["connect-src"], "https://www.google.com/recaptcha/"],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,15 +3,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from petition_site.views import favicon
 from petitions import views as petition_views
+from signatures import views as signature_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),
+    path("favicon.ico", favicon),
 ]
 
 urlpatterns += i18n_patterns(
     path("", petition_views.home, name="home"),
     path("petitions/", include("petitions.urls")),
+    path("", include("signatures.urls")),
 )
 
 if settings.DEBUG:

@@ -51,4 +51,8 @@ class PetitionAdmin(TabbedTranslationAdmin):
                 ]
             },
         ),
+        (
+            _("Emails to signers"),
+            {"fields": ["email_sender_name", "email_subject", "discreet_emails"]},
+        ),
     ]

@@ -59,6 +59,26 @@ class Petition(models.Model):
     reasons_title = models.CharField(_("heading of the reasons"), max_length=200, blank=True)
     demands_intro = models.TextField(_("introduction to the demands"), blank=True)
 
+    # Emails to signers. A seized phone shows the sender and subject on its lock screen, so
+    # both can be neutral, and the message itself need not name the petition.
+    email_sender_name = models.CharField(
+        _("email sender name"),
+        max_length=100,
+        blank=True,
+        help_text=_('A neutral name, e.g. "Confirmation". Empty: the address alone.'),
+    )
+    email_subject = models.CharField(
+        _("email subject"),
+        max_length=150,
+        blank=True,
+        help_text=_('Empty: a neutral "Please confirm your email address".'),
+    )
+    discreet_emails = models.BooleanField(
+        _("discreet emails"),
+        default=True,
+        help_text=_("Emails to signers do not name the petition or its subject."),
+    )
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -17,6 +17,7 @@ class PetitionTranslationOptions(TranslationOptions):
         "reasons_intro",
         "reasons_title",
         "demands_intro",
+        "email_subject",
     )
     # Required in the default language only; the others fall back to it.
     required_languages = (settings.MODELTRANSLATION_DEFAULT_LANGUAGE,)

@@ -1,6 +1,8 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from signatures.captcha import with_captcha_csp
+
 from .models import Petition
 
 
@@ -18,6 +20,7 @@ def _render_petition(request, petition):
     )
 
 
+@with_captcha_csp
 def home(request):
     petition = Petition.objects.featured()
     if petition is None:
@@ -25,6 +28,7 @@ def home(request):
     return _render_petition(request, petition)
 
 
+@with_captcha_csp
 def detail(request, slug):
     petition = get_object_or_404(Petition.objects.published(), slug=slug)
     return _render_petition(request, petition)

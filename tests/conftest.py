@@ -16,3 +16,51 @@ def seeded_petition(db):
 
     call_command("load_petition", verbosity=0)
     return Petition.objects.get()
+
+
+@pytest.fixture
+def petition(db):
+    from tests.factories import make_petition
+
+    return make_petition(
+        slug="clean-air",
+        title_en="Clean air for Bishkek",
+        title_ru="Чистый воздух для Бишкека",
+        goal=100,
+    )
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run every queued background task, as `manage.py db_worker` does in production."""
+
+    # The worker's own task runner, minus its connection recycling, which would close the
+    # connection that holds the test's transaction. tests/signatures/test_worker.py runs the
+    # real `db_worker` process against committed data.
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+    def run():
+        while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()

@@ -11,3 +11,34 @@ def make_petition(**fields):
     fields.setdefault("title_en", f"Petition {number}")
     fields.setdefault("status", Petition.Status.OPEN)
     return Petition.objects.create(**fields)
+
+
+def sign_data(**overrides):
+    """What a person fills into the sign form."""
+    data = {
+        "name": "Aigul Mamatova",
+        "email": "aigul@example.org",
+        "region": "bishkek",
+        "privacy": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_signature(petition, email="signer@example.org", **fields):
+    from signatures import privacy
+    from signatures.models import Signature
+
+    fields.setdefault("name", "Test Signer")
+    fields.setdefault("region", "bishkek")
+    fields.setdefault("language", "en")
+    if fields.get("status") == Signature.Status.CONFIRMED:
+        from django.utils import timezone
+
+        fields.setdefault("confirmed_at", timezone.now())
+    return Signature.objects.create(
+        petition=petition,
+        email_encrypted=privacy.encrypt(email),
+        email_hash=privacy.email_hash(email),
+        **fields,
+    )

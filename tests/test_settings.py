@@ -11,6 +11,9 @@ BASE = {
     "PATH": os.environ["PATH"],
     "DJANGO_SETTINGS_MODULE": "petition_site.settings",
     "SECRET_KEY": "x" * 40,
+    "PRIVACY_HASH_KEY": "h" * 40,
+    "EMAIL_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTEyMzQ1Njc=",
+    "SITE_URL": "https://petition.test",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/petition_site",
 }
 
@@ -41,6 +44,10 @@ def test_production_settings_start():
         ({"DEBUG": "perhaps"}, "DEBUG is invalid"),
         ({"CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE is invalid"),
         ({"LANGUAGES": "ru,xx"}, "LANGUAGES contains 'xx'"),
+        ({"PRIVACY_HASH_KEY": None}, "Set PRIVACY_HASH_KEY"),
+        ({"EMAIL_ENCRYPTION_KEYS": None}, "EMAIL_ENCRYPTION_KEYS"),
+        ({"SITE_URL": None}, "Set SITE_URL"),
+        ({"RECAPTCHA_VERSION": "v9"}, "RECAPTCHA_VERSION must be v2 or v3"),
     ],
 )
 def test_a_bad_or_missing_value_stops_start_up_with_a_clear_message(overrides, message):
@@ -52,7 +59,14 @@ def test_a_bad_or_missing_value_stops_start_up_with_a_clear_message(overrides, m
 
 
 def test_development_needs_no_configuration_at_all():
-    result = _start(DEBUG="true", SECRET_KEY=None, DATABASE_URL=None)
+    result = _start(
+        DEBUG="true",
+        SECRET_KEY=None,
+        DATABASE_URL=None,
+        PRIVACY_HASH_KEY=None,
+        EMAIL_ENCRYPTION_KEYS=None,
+        SITE_URL=None,
+    )
 
     assert result.returncode == 0, result.stderr
 

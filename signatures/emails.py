@@ -1,0 +1,55 @@
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from . import signing
+from .models import Signature
+
+
+def _absolute(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def signature_email(signature):
+    """The email a signature's state calls for, in the signer's language; None if none."""
+    address = signature.email
+    if not address:
+        return None
+    if signature.status == Signature.Status.CONFIRMED:
+        template = "already_signed"
+    elif signature.status in (Signature.Status.PENDING, Signature.Status.FLAGGED):
+        template = "confirm"
+    else:
+        return None
+
+    petition = signature.petition
+    with translation.override(signature.language):
+        context = {
+            "signature": signature,
+            "petition": petition,
+            "first_name": signature.name.split()[0] if signature.name else "",
+            "confirm_url": _absolute(
+                reverse("signatures:confirm", args=[signing.confirm_token(signature)])
+            ),
+            "withdraw_url": _absolute(
+                reverse("signatures:withdraw", args=[signing.withdraw_token(signature)])
+            ),
+            "petition_url": _absolute(petition.get_absolute_url()),
+        }
+        subject = petition.email_subject or gettext("Please confirm your email address")
+        if template == "already_signed":
+            subject = petition.email_subject or gettext("Your signature is already counted")
+        text = render_to_string(f"signatures/email/{template}.txt", context)
+        html = render_to_string(f"signatures/email/{template}.html", context)
+
+    sender = settings.DEFAULT_FROM_EMAIL
+    if petition.email_sender_name:
+        sender = formataddr((petition.email_sender_name, sender))
+    message = EmailMultiAlternatives(subject, text, sender, [address])
+    message.attach_alternative(html, "text/html")
+    return message

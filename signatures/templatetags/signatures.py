@@ -1,0 +1,37 @@
+from django import template
+
+from signatures.captcha import CaptchaField
+from signatures.counting import public_count, recent_public_signers
+from signatures.forms import SignatureForm
+from signatures.models import Region
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/sign_panel.html", takes_context=True)
+def signature_panel(context, petition, form=None):
+    """The count, the form and the recent signers, as the petition page shows them."""
+    regions = dict(Region.choices)
+    return {
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+        "csp_nonce": context.get("csp_nonce"),
+        "petition": petition,
+        "count": public_count(petition),
+        "form": form or SignatureForm(),
+        "recent_signers": [
+            (name, regions.get(region, "")) for name, region in recent_public_signers(petition)
+        ],
+    }
+
+
+@register.inclusion_tag("includes/counter.html")
+def signature_counter(petition, count=None):
+    if count is None:
+        count = public_count(petition)
+    return {"petition": petition, "count": count}
+
+
+@register.simple_tag
+def captcha_script_url():
+    return CaptchaField.script_url()

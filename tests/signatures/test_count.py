@@ -1,0 +1,108 @@
+"""The public count: confirmed, valid signatures only, cached a few seconds, plural-correct."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from signatures.counting import public_count, recent_public_signers
+from tests.factories import make_petition, make_signature
+
+
+def test_only_confirmed_signatures_count(petition):
+    for number, status in enumerate(
+        ["confirmed", "confirmed", "pending", "flagged", "invalidated", "withdrawn"]
+    ):
+        make_signature(petition, email=f"s{number}@example.org", status=status)
+
+    assert public_count(petition) == 2
+
+
+def test_the_count_is_per_petition(petition, db):
+    other = make_petition()
+    make_signature(petition, status="confirmed")
+    make_signature(other, status="confirmed")
+
+    assert public_count(petition) == 1
+
+
+def test_the_count_is_cached_briefly_not_recomputed_per_request(
+    petition, django_assert_num_queries
+):
+    make_signature(petition, status="confirmed")
+    assert public_count(petition) == 1
+    make_signature(petition, email="late@example.org", status="confirmed")
+
+    with django_assert_num_queries(0):
+        assert public_count(petition) == 1
+
+
+@pytest.mark.parametrize(
+    ("count", "russian", "english"),
+    [
+        (0, "<strong>0</strong> подписей", "<strong>0</strong> signatures"),
+        (1, "<strong>1</strong> подпись", "<strong>1</strong> signature"),
+        (2, "<strong>2</strong> подписи", "<strong>2</strong> signatures"),
+        (5, "<strong>5</strong> подписей", "<strong>5</strong> signatures"),
+        (11, "<strong>11</strong> подписей", "<strong>11</strong> signatures"),
+        (21, "<strong>21</strong> подпись", "<strong>21</strong> signatures"),
+        (22, "<strong>22</strong> подписи", "<strong>22</strong> signatures"),
+        (112, "<strong>112</strong> подписей", "<strong>112</strong> signatures"),
+        (1001, "<strong>1\xa0001</strong> подпись", "<strong>1,001</strong> signatures"),
+    ],
+)
+def test_the_counter_uses_correct_plurals(petition, count, russian, english):
+    with translation.override("ru"):
+        assert russian in render_to_string(
+            "includes/counter.html", {"petition": petition, "count": count}
+        )
+    with translation.override("en"):
+        assert english in render_to_string(
+            "includes/counter.html", {"petition": petition, "count": count}
+        )
+
+
+def test_the_progress_bar_shows_progress_toward_the_goal(client, petition):
+    for number in range(3):
+        make_signature(petition, email=f"s{number}@example.org", status="confirmed")
+
+    html = client.get(f"/en/petitions/{petition.slug}/").content.decode()
+
+    assert '<progress class="counter__bar" max="100" value="3"' in html
+    assert "Goal: 100" in html
+
+
+def test_recent_signers_show_only_those_who_chose_it_as_first_name_and_initial(client, petition):
+    make_signature(
+        petition, email="a@example.org", name="Aigul Mamatova", status="confirmed", show_name=True
+    )
+    make_signature(petition, email="b@example.org", name="Hidden Person", status="confirmed")
+    make_signature(
+        petition, email="c@example.org", name="Pending Person", status="pending", show_name=True
+    )
+
+    assert recent_public_signers(petition) == [("Aigul M.", "bishkek")]
+    html = client.get(f"/ru/petitions/{petition.slug}/").content.decode()
+    assert "Aigul M., Бишкек" in html
+    assert "Mamatova" not in html
+    assert "Hidden" not in html
+    assert "Pending" not in html
+
+
+def test_the_count_endpoint_is_json_with_a_short_public_cache(client, petition):
+    make_signature(petition, status="confirmed")
+
+    response = client.get(f"/petitions/{petition.slug}/count.json")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=5"
+    data = response.json()
+    assert data["count"] == 1
+    assert data["goal"] == 100
+    assert data["is_open"] is True
+    assert set(data) == {"slug", "count", "goal", "is_open", "generated_at"}
+
+
+def test_the_count_endpoint_hides_drafts(client, db):
+    draft = make_petition(status="draft")
+
+    assert client.get(f"/petitions/{draft.slug}/count.json").status_code == 404

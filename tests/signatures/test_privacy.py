@@ -1,0 +1,79 @@
+"""The privacy primitives and the privacy notice."""
+
+import pytest
+from cryptography.fernet import Fernet
+
+from signatures import privacy
+from signatures.models import Signature
+from tests.factories import make_signature
+
+
+@pytest.mark.parametrize(
+    ("address", "normal"),
+    [
+        ("Aigul@Example.ORG", "aigul@example.org"),
+        ("  aigul@example.org ", "aigul@example.org"),
+        ("aigul+news@example.org", "aigul@example.org"),
+        ("a.i.gul@gmail.com", "aigul@gmail.com"),
+        ("A.Igul+x@GoogleMail.com", "aigul@gmail.com"),
+        ("a.igul@example.org", "a.igul@example.org"),
+        ("user@пример.кг", "user@xn--e1afmkfd.xn--c1an"),
+    ],
+)
+def test_addresses_are_normalised_to_recognise_one_person(address, normal):
+    assert privacy.normalize_email(address) == normal
+
+
+def test_hashes_are_keyed_and_separated_by_purpose(settings):
+    email = privacy.keyed_hash("a@example.org", "email")
+    ip = privacy.keyed_hash("a@example.org", "ip")
+    settings.PRIVACY_HASH_KEY = "another-key-0123456789abcdefghijklmnop"
+
+    assert email != ip
+    assert privacy.keyed_hash("a@example.org", "email") != email
+
+
+def test_encryption_rotates_to_a_new_key_and_still_reads_old_values(settings, petition):
+    old_key = settings.EMAIL_ENCRYPTION_KEYS[0]
+    signature = make_signature(petition, email="rotate@example.org")
+    new_key = Fernet.generate_key().decode()
+    settings.EMAIL_ENCRYPTION_KEYS = [new_key, old_key]
+    privacy._fernet.cache_clear()
+    try:
+        assert Signature.objects.get().email == "rotate@example.org"
+        rotated = privacy.rotate(signature.email_encrypted)
+        settings.EMAIL_ENCRYPTION_KEYS = [new_key]
+        privacy._fernet.cache_clear()
+        assert privacy.decrypt(rotated) == "rotate@example.org"
+        assert privacy.decrypt(signature.email_encrypted) == ""
+    finally:
+        settings.EMAIL_ENCRYPTION_KEYS = [old_key]
+        privacy._fernet.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "What we collect"), ("ru", "Что мы собираем")],
+)
+def test_the_privacy_notice_exists_in_both_languages(client, db, language, heading):
+    response = client.get(f"/{language}/privacy/")
+
+    assert response.status_code == 200
+    assert heading in response.content.decode()
+
+
+def test_no_public_page_shows_an_email(client, petition):
+    make_signature(
+        petition,
+        email="hidden@example.org",
+        name="Aigul Mamatova",
+        status="confirmed",
+        show_name=True,
+    )
+
+    for url in (
+        f"/en/petitions/{petition.slug}/",
+        f"/en/petitions/{petition.slug}/thanks/",
+        f"/petitions/{petition.slug}/count.json",
+    ):
+        assert "hidden@example.org" not in client.get(url).content.decode()

@@ -1,0 +1,77 @@
+"""Emails leave through the background worker; a mail-server outage loses nothing."""
+
+import email
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from signatures.models import Signature
+from tests.factories import make_petition, sign_data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_db_worker_process_sends_the_queued_email(client, tmp_path):
+    petition = make_petition(slug="worker")
+    client.post(f"/ru/petitions/{petition.slug}/sign/", sign_data(email="worker@example.org"))
+    database = settings.DATABASES["default"]
+
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DATABASE_URL": (
+                f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+                f"{connection.settings_dict['NAME']}"
+            ),
+            # django-environ drops one slash: four make an absolute path.
+            "EMAIL_URL": f"filemail:///{tmp_path}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert worker.returncode == 0, worker.stderr
+    [sent_file] = tmp_path.iterdir()
+    message = email.message_from_string(sent_file.read_text().split("\n---")[0])
+    assert message["To"] == "worker@example.org"
+    text = message.get_payload(0).get_payload(decode=True).decode()
+    assert "Здравствуйте" in text
+    assert "/ru/signatures/confirm/" in text
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_a_mail_server_outage_keeps_the_signature_and_retries_later(
+    client, petition, run_tasks, mailoutbox, settings
+):
+    client.post(f"/en/petitions/{petition.slug}/sign/", sign_data())
+    working_mailers = settings.MAILERS
+    # Nothing listens on the discard port: the connection is refused, as when the server is down.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+
+    run_tasks()
+
+    assert mailoutbox == []
+    assert Signature.objects.get().status == Signature.Status.PENDING
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.run_after > timezone.now()
+    assert retry.args_kwargs["args"] == [Signature.objects.get().pk, 1]
+
+    settings.MAILERS = working_mailers
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_tasks()
+
+    assert len(mailoutbox) == 1
+    assert Signature.objects.get().emails_sent == 1
