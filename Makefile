@@ -19,7 +19,7 @@ TEST := DEBUG=false SECURE_SSL_REDIRECT=false \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install lint format messages makemessages check-migrations static clean
+.PHONY: run test bench install lint format messages makemessages check-migrations static clean
 
 .venv/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv==$(UV_VERSION)
@@ -36,6 +36,10 @@ run: install messages
 
 test: install lint check-migrations messages static
 	$(TEST) .venv/bin/pytest
+
+# Load test of signing against gunicorn + PostgreSQL; stops by itself (about a minute).
+bench: install messages
+	$(PY) bench/sign_bench.py
 
 lint: install
 	.venv/bin/ruff check .

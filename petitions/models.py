@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +10,19 @@ class PetitionQuerySet(models.QuerySet):
     def published(self):
         """Petitions the public may see: open ones and closed ones, never drafts."""
         return self.exclude(status=Petition.Status.DRAFT)
+
+    def published_cached(self, slug):
+        """A published petition by slug, from a cache of a few seconds; raises DoesNotExist.
+
+        The signing POST needs only the petition's id and whether it is open, so it need not
+        ask the database on every signature. Organizers' changes show within seconds.
+        """
+        key = f"petitions:published:{slug}"
+        petition = cache.get(key)
+        if petition is None:
+            petition = self.published().get(slug=slug)
+            cache.set(key, petition, 5)
+        return petition
 
     def featured(self):
         """The petition the home page shows: the featured one, else the newest published."""

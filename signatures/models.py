@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,38 @@ class SignatureQuerySet(models.QuerySet):
 
     def from_ip_hash_since(self, ip_hash, since):
         return self.filter(ip_hash=ip_hash, created_at__gte=since)
+
+    def insert_unless_signed(self, signature):
+        """Insert `signature` unless its email already signed the petition; True if inserted.
+
+        One statement, INSERT ... ON CONFLICT DO NOTHING RETURNING id (PostgreSQL, and SQLite
+        for development): the unique constraint decides between concurrent requests, without
+        the SELECT and savepoints of get_or_create on the busiest path of the site.
+        """
+        connection = connections[self.db]
+        fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
+        for field in fields:
+            field.pre_save(signature, add=True)
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        values = [
+            field.get_db_prep_save(getattr(signature, field.attname), connection)
+            for field in fields
+        ]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        placeholders = ", ".join(["%s"] * len(fields))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
+                f"ON CONFLICT DO NOTHING RETURNING {connection.ops.quote_name('id')}",
+                values,
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        signature.pk = row[0]
+        signature._state.adding = False
+        signature._state.db = self.db
+        return True
 
 
 class Signature(models.Model):

@@ -24,28 +24,40 @@ def sign(petition, data, *, ip_hash, language):
     """
     now = timezone.now()
     since = now - timedelta(seconds=settings.SIGNATURE_RATE_WINDOW)
+    email_hash = privacy.email_hash(data["email"])
     with transaction.atomic():
-        recent = Signature.objects.from_ip_hash_since(ip_hash, since).count()
-        flagged = recent >= settings.SIGNATURE_RATE_LIMIT
-        signature, _ = Signature.objects.get_or_create(
+        # Counting stops at the limit, so an address that floods costs no more per request.
+        limit = settings.SIGNATURE_RATE_LIMIT
+        flagged = (
+            Signature.objects.from_ip_hash_since(ip_hash, since).order_by()[limit - 1 : limit]
+        ).exists()
+        signature = Signature(
             petition=petition,
-            email_hash=privacy.email_hash(data["email"]),
-            defaults={
-                "status": Signature.Status.FLAGGED if flagged else Signature.Status.PENDING,
-                "name": data["name"],
-                "email_encrypted": privacy.encrypt(data["email"]),
-                "region": data["region"],
-                "show_name": data["show_name"],
-                "wants_updates": data["wants_updates"],
-                "language": language,
-                "ip_hash": ip_hash,
-                "created_at": now,
-            },
+            email_hash=email_hash,
+            status=Signature.Status.FLAGGED if flagged else Signature.Status.PENDING,
+            name=data["name"],
+            email_encrypted=privacy.encrypt(data["email"]),
+            region=data["region"],
+            show_name=data["show_name"],
+            wants_updates=data["wants_updates"],
+            language=language,
+            ip_hash=ip_hash,
+            created_at=now,
+            # A new, unflagged signature takes its first email as it is inserted.
+            emails_sent=0 if flagged else 1,
         )
-        # Flagged signatures get no email until organizers restore them: a bot must not make
-        # us mail addresses it typed in.
-        emailable = signature.status in (Signature.Status.PENDING, Signature.Status.CONFIRMED)
-        if emailable and signature.claim_email():
+        if Signature.objects.insert_unless_signed(signature):
+            email = not flagged
+        else:
+            # This email already signed: the existing signature decides what happens.
+            signature = Signature.objects.get(petition=petition, email_hash=email_hash)
+            # Flagged signatures get no email until organizers restore them: a bot must not
+            # make us mail addresses it typed in.
+            email = (
+                signature.status in (Signature.Status.PENDING, Signature.Status.CONFIRMED)
+                and signature.claim_email()
+            )
+        if email:
             send_signature_email.enqueue(signature.pk)
     return signature
 

@@ -1,7 +1,7 @@
 from functools import wraps
 
 from django.core.signing import BadSignature, SignatureExpired
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,7 +18,10 @@ from .models import Signature
 
 
 def _published(slug):
-    return get_object_or_404(Petition.objects.published(), slug=slug)
+    try:
+        return Petition.objects.published_cached(slug)
+    except Petition.DoesNotExist:
+        raise Http404("No such petition.") from None
 
 
 @with_captcha_csp

@@ -33,22 +33,31 @@ def test_hashes_are_keyed_and_separated_by_purpose(settings):
     assert privacy.keyed_hash("a@example.org", "email") != email
 
 
-def test_encryption_rotates_to_a_new_key_and_still_reads_old_values(settings, petition):
+@pytest.fixture
+def use_keys(settings):
+    """Switch EMAIL_ENCRYPTION_KEYS for the rest of the test: use_keys(new, old)."""
+    original = settings.EMAIL_ENCRYPTION_KEYS
+
+    def use(*keys):
+        settings.EMAIL_ENCRYPTION_KEYS = list(keys)
+        privacy._fernet.cache_clear()
+
+    yield use
+    use(*original)
+
+
+def test_encryption_rotates_to_a_new_key_and_still_reads_old_values(settings, petition, use_keys):
     old_key = settings.EMAIL_ENCRYPTION_KEYS[0]
     signature = make_signature(petition, email="rotate@example.org")
     new_key = Fernet.generate_key().decode()
-    settings.EMAIL_ENCRYPTION_KEYS = [new_key, old_key]
-    privacy._fernet.cache_clear()
-    try:
-        assert Signature.objects.get().email == "rotate@example.org"
-        rotated = privacy.rotate(signature.email_encrypted)
-        settings.EMAIL_ENCRYPTION_KEYS = [new_key]
-        privacy._fernet.cache_clear()
-        assert privacy.decrypt(rotated) == "rotate@example.org"
-        assert privacy.decrypt(signature.email_encrypted) == ""
-    finally:
-        settings.EMAIL_ENCRYPTION_KEYS = [old_key]
-        privacy._fernet.cache_clear()
+
+    use_keys(new_key, old_key)
+    assert Signature.objects.get().email == "rotate@example.org"
+    rotated = privacy.rotate(signature.email_encrypted)
+    use_keys(new_key)
+
+    assert privacy.decrypt(rotated) == "rotate@example.org"
+    assert privacy.decrypt(signature.email_encrypted) == ""
 
 
 @pytest.mark.parametrize(
@@ -77,3 +86,21 @@ def test_no_public_page_shows_an_email(client, petition):
         f"/petitions/{petition.slug}/count.json",
     ):
         assert "hidden@example.org" not in client.get(url).content.decode()
+
+
+def test_the_rotation_command_re_encrypts_every_email_under_the_new_key(
+    settings, petition, use_keys
+):
+    from django.core.management import call_command
+
+    old_key = settings.EMAIL_ENCRYPTION_KEYS[0]
+    for number in range(3):
+        make_signature(petition, email=f"person{number}@example.org")
+    new_key = Fernet.generate_key().decode()
+    use_keys(new_key, old_key)
+
+    call_command("rotate_email_keys", verbosity=0)
+    use_keys(new_key)
+
+    emails = sorted(signature.email for signature in Signature.objects.all())
+    assert emails == [f"person{number}@example.org" for number in range(3)]

@@ -1,0 +1,49 @@
+-- wrk script: one request shape per run, chosen by BENCH_MODE ("sign" or "baseline"),
+-- counting responses by status so the report can compare them with rows stored.
+local mode = os.getenv("BENCH_MODE") or "baseline"
+local path = os.getenv("BENCH_PATH") or "/"
+local token = os.getenv("BENCH_CSRF") or ""
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  counter = 0
+  ok = 0
+  other = 0
+end
+
+function request()
+  if mode ~= "sign" then
+    return wrk.format("GET", path)
+  end
+  counter = counter + 1
+  local body = "csrfmiddlewaretoken=" .. token ..
+    "&name=Bench+Signer&region=bishkek&privacy=on&email=bench-" .. id .. "-" .. counter ..
+    "%40example.org"
+  return wrk.format("POST", path, {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=" .. token,
+  }, body)
+end
+
+function response(status, headers, body)
+  if status == 302 or status == 301 then ok = ok + 1 else other = other + 1 end
+end
+
+function done(summary, latency, requests)
+  local total_ok, total_other = 0, 0
+  for _, thread in ipairs(threads) do
+    total_ok = total_ok + thread:get("ok")
+    total_other = total_other + thread:get("other")
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d ok=%d other=%d socket_errors=%d p50_ms=%.2f p99_ms=%.2f seconds=%.3f\n",
+    summary.requests, total_ok, total_other,
+    errors.connect + errors.read + errors.write + errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+end

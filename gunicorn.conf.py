@@ -1,0 +1,48 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py petition_site.wsgi`.
+
+Every value can be overridden from the environment (GUNICORN_WORKERS, PORT, ...).
+"""
+
+import multiprocessing
+import os
+import re
+
+from gunicorn.glogging import Logger
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+# Sync workers: each request is short and mostly waits on PostgreSQL.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, so a slow leak can never take the site down.
+max_requests = 5000
+max_requests_jitter = 500
+# Heartbeat files in memory, not on a possibly slow container disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# No control socket shared between instances.
+control_socket_disable = True
+
+# The access log records no client address and no query string: signers' IP addresses are
+# never written down, and a confirmation token must not end up in a log file.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+_TOKEN_IN_PATH = re.compile(r"/(confirm|withdraw)/[^/]+")
+
+
+class RedactingLogger(Logger):
+    """Access log lines with the token of confirm and withdraw links cut out."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = _TOKEN_IN_PATH.sub(r"/\1/[token]", atoms.get("U") or "")
+        return atoms
+
+
+logger_class = RedactingLogger
