@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "petition_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "petition_site.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -285,6 +286,17 @@ SECURE_CSP_WITH_CAPTCHA = {
     "connect-src": [*SECURE_CSP["connect-src"], "https://www.google.com/recaptcha/"],
 }
 X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY_DISABLED_FEATURES = [
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "microphone",
+    "payment",
+    "usb",
+    "browsing-topics",
+    "interest-cohort",
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -299,7 +311,7 @@ if not DEBUG:
     LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = _setting("SECURE_HSTS_SECONDS", env.int, default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", default=True)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see README).
 if _bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -307,11 +319,11 @@ if _bool("BEHIND_TLS_PROXY", default=False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"json": {"()": "petition_site.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # Request lines carry paths with tokens and client details; keep them out of the logs.
+        # The development server's request lines carry client details.
         "django.server": {"level": "WARNING"},
     },
 }

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
@@ -8,6 +10,8 @@ from .models import Addressee, Demand, Harm, Petition, Reason
 class PartInline(TranslationTabularInline):
     fields = ["position", "text"]
     extra = 0
+    # Most items are a sentence or two: keep the rows short.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 class AddresseeInline(PartInline):

@@ -61,6 +61,10 @@ class SignatureForm(SpamProtectedForm):
         min_length=2,
         max_length=100,
         validators=[validate_plain_name],
+        error_messages={
+            "min_length": _("Please enter at least 2 characters."),
+            "max_length": _("Please use at most 100 characters."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(

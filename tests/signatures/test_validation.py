@@ -15,8 +15,8 @@ def _sign(client, petition, language="en", **data):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "A"}, "Ensure this value has at least 2 characters"),
-        ({"name": "A" * 101}, "Ensure this value has at most 100 characters"),
+        ({"name": "A"}, "Please enter at least 2 characters."),
+        ({"name": "A" * 101}, "Please use at most 100 characters."),
         ({"name": None}, "This field is required."),
         ({"name": "   "}, "This field is required."),
         ({"name": "Visit https://spam.example"}, "A name cannot contain a web address."),
@@ -54,7 +54,7 @@ def test_errors_are_translated_and_the_input_is_kept(client, petition):
     html = response.content.decode()
     assert response.status_code == 400
     assert "Введите правильный адрес электронной почты." in html
-    assert "Пожалуйста, примите уведомление о конфиденциальности, чтобы подписать." in html
+    assert "Чтобы подписать петицию, отметьте согласие с уведомлением о конфиденциальности." in html
     assert 'value="Айгүл"' in html
     assert 'value="нет"' in html
 

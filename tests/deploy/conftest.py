@@ -1,0 +1,17 @@
+import psycopg
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture
+def fresh_database(request):
+    """An empty database of its own, for server processes started outside the test."""
+    database = settings.DATABASES["default"]
+    server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+    name = f"petition_{request.node.name[:40]}".lower()
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+    yield f"{server}/{name}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

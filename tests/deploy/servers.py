@@ -1,0 +1,17 @@
+"""Helpers for tests that start real server processes."""
+
+import time
+import urllib.request
+
+
+def wait_until_ready(port, process, timeout=40):
+    """Poll /readyz until the server on `port` answers; fail if `process` exits first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, f"the server on port {port} exited"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2):
+                return
+        except OSError:
+            assert time.monotonic() < deadline, f"the server on port {port} is not ready"
+            time.sleep(0.3)
