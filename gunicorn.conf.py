@@ -37,7 +37,13 @@ _TOKEN_IN_PATH = re.compile(r"/(confirm|withdraw)/[^/]+")
 
 
 class RedactingLogger(Logger):
-    """Access log lines with the token of confirm and withdraw links cut out."""
+    """Access log lines with the token of confirm and withdraw links cut out, and no lines
+    at all for the health probes, which a load balancer calls every few seconds."""
+
+    def access(self, resp, req, environ, request_time):
+        if environ.get("PATH_INFO") in ("/healthz", "/readyz"):
+            return
+        super().access(resp, req, environ, request_time)
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

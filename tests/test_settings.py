@@ -96,3 +96,10 @@ def test_email_url_becomes_a_django_mailer():
         "use_tls": True,
         "timeout": 20,
     }
+
+
+def test_database_connections_are_reused_and_health_checked():
+    database = settings.DATABASES["default"]
+
+    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_HEALTH_CHECKS"] is True

@@ -131,3 +131,25 @@ def test_the_entrypoint_migrates_then_serves_and_runs_the_worker(fresh_database)
 
     worker = run([entrypoint, "worker", "--batch", "--no-startup-delay"])
     assert worker.returncode == 0, worker.stderr
+
+
+def test_health_probes_are_not_written_to_the_access_log():
+    config = Config()
+    config.set("accesslog", "-")
+    logger = GUNICORN["RedactingLogger"](config)
+    written = []
+    logger.access_log.info = lambda *args, **kwargs: written.append(args)
+    response = SimpleNamespace(status="200 OK", headers=[], sent=2)
+    request = SimpleNamespace(headers=[])
+    timing = SimpleNamespace(seconds=0, microseconds=500)
+
+    for path in ("/healthz", "/readyz", "/ru/"):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": path,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "PATH_INFO": path,
+        }
+        logger.access(response, request, environ, timing)
+
+    assert len(written) == 1
