@@ -19,7 +19,7 @@ TEST := DEBUG=false SECURE_SSL_REDIRECT=false \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench install lint format messages makemessages check-migrations static clean
+.PHONY: run test bench bench-export install lint format messages makemessages check-migrations static clean
 
 .venv/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv==$(UV_VERSION)
@@ -40,6 +40,10 @@ test: install lint check-migrations messages static
 # Load test of signing against gunicorn + PostgreSQL; stops by itself (about a minute).
 bench: install messages
 	$(PY) bench/sign_bench.py
+
+# Memory of the CSV export at 10,000 and 100,000 signatures; stops by itself.
+bench-export: install messages static
+	$(PY) bench/export_memory.py
 
 lint: install
 	.venv/bin/ruff check .

@@ -2,7 +2,8 @@
 # The container's entry point: one image, three roles.
 #   web      gunicorn with gunicorn.conf.py (the default)
 #   worker   the background worker that sends emails
-#   migrate  apply migrations and load the campaign text if the database has none
+#   migrate  apply migrations, queue the daily anonymisation, load the campaign text if
+#            the database has none
 # Anything else runs as a command, e.g. `docker compose run web python manage.py createsuperuser`.
 set -eu
 
@@ -17,6 +18,7 @@ case "${1:-web}" in
     ;;
   migrate)
     python manage.py migrate --no-input
+    python manage.py anonymise_signatures --schedule
     exec python manage.py load_petition --keep-existing
     ;;
   *)

@@ -237,6 +237,8 @@ SIGNATURE_MAX_EMAILS = 5
 CONFIRM_LINK_MAX_AGE = _setting("CONFIRM_LINK_DAYS", env.int, default=30) * 24 * 3600
 WITHDRAW_LINK_MAX_AGE = _setting("WITHDRAW_LINK_DAYS", env.int, default=365) * 24 * 3600
 PUBLIC_COUNT_CACHE_SECONDS = 5
+# Days after a petition ends before its signers' names, emails and hashes are erased.
+ANONYMISE_AFTER_DAYS = _setting("ANONYMISE_AFTER_DAYS", env.int, default=90)
 
 # Background tasks: the database backend, run by `manage.py db_worker`. Development runs tasks
 # at once, in the request, so `make run` needs no second process (emails print to the console).

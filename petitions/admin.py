@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
@@ -32,7 +33,16 @@ class DemandInline(PartInline):
 
 @admin.register(Petition)
 class PetitionAdmin(TabbedTranslationAdmin):
-    list_display = ["title", "status", "is_featured", "goal", "closes_at", "updated_at"]
+    list_display = [
+        "title",
+        "status",
+        "is_featured",
+        "goal",
+        "closes_at",
+        "closed_at",
+        "updated_at",
+    ]
+    actions = ["close_action", "reopen_action"]
     list_filter = ["status", "is_featured"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -60,3 +70,21 @@ class PetitionAdmin(TabbedTranslationAdmin):
             {"fields": ["email_sender_name", "email_subject", "discreet_emails"]},
         ),
     ]
+
+    @admin.action(description=_("Close the selected petitions"), permissions=["change"])
+    def close_action(self, request, queryset):
+        for petition in queryset.exclude(status=Petition.Status.CLOSED):
+            petition.close()
+        self.message_user(request, _("Closed. They show their final count and refuse signatures."))
+
+    @admin.action(description=_("Open the selected petitions"), permissions=["change"])
+    def reopen_action(self, request, queryset):
+        for petition in queryset.exclude(status=Petition.Status.OPEN):
+            petition.reopen()
+        self.message_user(request, _("Opened. They accept signatures again."))
+
+    def save_model(self, request, obj, form, change):
+        # Closing through the status field starts the same clock as the close action.
+        if "status" in form.changed_data:
+            obj.closed_at = timezone.now() if obj.status == Petition.Status.CLOSED else None
+        super().save_model(request, obj, form, change)

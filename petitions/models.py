@@ -24,6 +24,12 @@ class PetitionQuerySet(models.QuerySet):
             cache.set(key, petition, 5)
         return petition
 
+    def ended_before(self, moment):
+        """Petitions whose signing ended before `moment` (closed, or past their closing date)."""
+        return self.filter(
+            Q(closes_at__lt=moment) | Q(status=Petition.Status.CLOSED, closed_at__lt=moment)
+        )
+
     def featured(self):
         """The petition the home page shows: the featured one, else the newest published."""
         return self.published().order_by("-is_featured", "-created_at").first()
@@ -73,6 +79,8 @@ class Petition(models.Model):
     reasons_title = models.CharField(_("heading of the reasons"), max_length=200, blank=True)
     demands_intro = models.TextField(_("introduction to the demands"), blank=True)
 
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+
     # Emails to signers. A seized phone shows the sender and subject on its lock screen, so
     # both can be neutral, and the message itself need not name the petition.
     email_sender_name = models.CharField(
@@ -117,6 +125,24 @@ class Petition(models.Model):
 
     def get_absolute_url(self):
         return reverse("petitions:detail", kwargs={"slug": self.slug})
+
+    def close(self):
+        """Stop accepting signatures now; the moment starts the anonymisation clock."""
+        Petition.objects.filter(pk=self.pk).update(
+            status=self.Status.CLOSED, closed_at=timezone.now()
+        )
+        self.refresh_from_db(fields=["status", "closed_at"])
+
+    def reopen(self):
+        Petition.objects.filter(pk=self.pk).update(status=self.Status.OPEN, closed_at=None)
+        self.refresh_from_db(fields=["status", "closed_at"])
+
+    @property
+    def ended_at(self):
+        """When signing ended: the closing date once passed, or when it was closed; else None."""
+        if self.closes_at and self.closes_at <= timezone.now():
+            return self.closes_at
+        return self.closed_at if self.status == self.Status.CLOSED else None
 
     @property
     def is_open(self):

@@ -85,10 +85,14 @@ class Signature(models.Model):
     wants_updates = models.BooleanField(_("wants updates"), default=False)
     language = models.CharField(_("language"), max_length=10)
     ip_hash = models.CharField(_("IP address hash"), max_length=64, blank=True, editable=False)
+    # The domain alone names no one, and shows a bot signing from one provider.
+    email_domain = models.CharField(_("email domain"), max_length=255, blank=True)
+    invalidation_reason = models.CharField(_("reason for invalidation"), max_length=200, blank=True)
     emails_sent = models.PositiveSmallIntegerField(_("emails sent"), default=0)
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -96,6 +100,7 @@ class Signature(models.Model):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["-created_at"]
+        permissions = [("export_emails", _("Can export signers' email addresses"))]
         constraints = [
             # One signature per person and petition, enforced on the keyed hash of the
             # normalised email, so the database needs no plaintext for it.
@@ -123,6 +128,8 @@ class Signature(models.Model):
             ),
             # The rate check: signatures from one IP hash in the last window.
             models.Index(fields=["ip_hash", "created_at"], name="signature_ip_recent_idx"),
+            # Bulk invalidation and the trending-sources view: one domain's signatures by time.
+            models.Index(fields=["email_domain", "created_at"], name="signature_domain_recent_idx"),
             # Recent public signers, newest first.
             models.Index(
                 fields=["petition", "-confirmed_at"],

@@ -34,6 +34,7 @@ def sign(petition, data, *, ip_hash, language):
         signature = Signature(
             petition=petition,
             email_hash=email_hash,
+            email_domain=privacy.normalize_email(data["email"]).rpartition("@")[2],
             status=Signature.Status.FLAGGED if flagged else Signature.Status.PENDING,
             name=data["name"],
             email_encrypted=privacy.encrypt(data["email"]),
@@ -91,6 +92,7 @@ def withdraw(signature):
             email_encrypted="",
             email_hash="",
             ip_hash="",
+            email_domain="",
             show_name=False,
             wants_updates=False,
         )
@@ -98,6 +100,62 @@ def withdraw(signature):
     if withdrawn:
         counting.forget(signature.petition_id)
     return bool(withdrawn)
+
+
+def _forget_counts(signature_ids):
+    petitions = Signature.objects.filter(pk__in=signature_ids).values_list("petition", flat=True)
+    for petition_id in set(petitions):
+        counting.forget(petition_id)
+
+
+def invalidate(signatures, reason):
+    """Stop counting these signatures, keeping them and the reason; returns how many changed."""
+    ids = list(
+        signatures.exclude(
+            status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED]
+        ).values_list("pk", flat=True)
+    )
+    Signature.objects.filter(pk__in=ids).update(
+        status=Signature.Status.INVALIDATED, invalidation_reason=reason
+    )
+    _forget_counts(ids)
+    return len(ids)
+
+
+def restore(signatures):
+    """Invalidated or flagged signatures count again once confirmed; returns how many changed.
+
+    One never confirmed goes back to pending and gets its confirmation email now (a flagged
+    signature was never emailed).
+    """
+    with transaction.atomic():
+        candidates = signatures.filter(
+            status__in=[Signature.Status.INVALIDATED, Signature.Status.FLAGGED]
+        )
+        ids = list(candidates.values_list("pk", flat=True))
+        Signature.objects.filter(pk__in=ids, confirmed_at__isnull=False).update(
+            status=Signature.Status.CONFIRMED, invalidation_reason=""
+        )
+        unconfirmed = list(Signature.objects.filter(pk__in=ids, confirmed_at__isnull=True))
+        Signature.objects.filter(pk__in=[s.pk for s in unconfirmed]).update(
+            status=Signature.Status.PENDING, invalidation_reason=""
+        )
+        for signature in unconfirmed:
+            if signature.claim_email():
+                send_signature_email.enqueue(signature.pk)
+    _forget_counts(ids)
+    return len(ids)
+
+
+def resend(signature):
+    """Queue the email a signature's state calls for, within the per-signature cap."""
+    with transaction.atomic():
+        if signature.status not in (Signature.Status.PENDING, Signature.Status.CONFIRMED):
+            return False
+        if not signature.claim_email():
+            return False
+        send_signature_email.enqueue(signature.pk)
+    return True
 
 
 def confirm_token(signature):

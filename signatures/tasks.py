@@ -47,3 +47,28 @@ def send_signature_email(signature_id, attempt=0):
         )
         return
     logger.info("signature_email_sent signature=%s", signature_id)
+
+
+DAY = timedelta(days=1)
+
+
+@task()
+def anonymise_due_signatures():
+    """Anonymise petitions that ended long enough ago, then come back tomorrow."""
+    from .anonymise import anonymise_due
+
+    for petition, erased in anonymise_due().items():
+        logger.info("signatures_anonymised petition=%s rows=%s", petition.pk, erased)
+    schedule_anonymisation(delay=DAY)
+
+
+def schedule_anonymisation(delay=timedelta(0)):
+    """Queue the daily anonymisation run unless one is already waiting."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=anonymise_due_signatures.module_path, status="READY"
+    ).exists()
+    if not waiting:
+        anonymise_due_signatures.using(run_after=timezone.now() + delay).enqueue()
+    return not waiting

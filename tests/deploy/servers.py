@@ -1,7 +1,15 @@
 """Helpers for tests that start real server processes."""
 
+import socket
 import time
 import urllib.request
+
+
+def free_port():
+    """A loopback port nothing listens on now, so parallel test runs never collide."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def wait_until_ready(port, process, timeout=40):

@@ -12,7 +12,7 @@ import yaml
 from django.conf import settings
 from gunicorn.config import Config
 
-from tests.deploy.servers import wait_until_ready
+from tests.deploy.servers import free_port, wait_until_ready
 
 ROOT = settings.BASE_DIR
 GUNICORN = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
@@ -104,11 +104,12 @@ def test_the_access_log_has_no_client_address_query_string_or_token():
 
 
 def test_the_entrypoint_migrates_then_serves_and_runs_the_worker(fresh_database):
+    port = free_port()
     environment = {
         **os.environ,
         "DATABASE_URL": fresh_database,
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
-        "PORT": "8791",
+        "PORT": str(port),
         "HOST": "127.0.0.1",
         "GUNICORN_WORKERS": "1",
     }
@@ -124,7 +125,7 @@ def test_the_entrypoint_migrates_then_serves_and_runs_the_worker(fresh_database)
 
     web = subprocess.Popen([entrypoint, "web"], cwd=ROOT, env=environment, start_new_session=True)
     try:
-        wait_until_ready(8791, web)
+        wait_until_ready(port, web)
     finally:
         os.killpg(web.pid, signal.SIGTERM)
         web.wait(timeout=30)

@@ -19,10 +19,10 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from tests.deploy.servers import wait_until_ready
+from tests.deploy.servers import free_port, wait_until_ready
 
 ROOT = settings.BASE_DIR
-PORTS = (8781, 8782)
+PORTS = (free_port(), free_port())
 SLUG = "stop-criminalization-of-sex-work-kyrgyzstan"
 
 

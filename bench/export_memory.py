@@ -1,0 +1,123 @@
+"""Memory of the signatures CSV export at 10,000 and 100,000 rows, in one run.
+
+Creates a throwaway database, fills it with confirmed signatures, streams the admin export
+through Django's test client (the whole middleware stack) and records Python's peak
+allocation while the rows are consumed, without keeping them. Run it with
+`make bench-export`; it stops by itself. The last line sums it up:
+    rows_small=… peak_small_kib=… rows_large=… peak_large_kib=… ratio=… bytes_large=…
+"""
+
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "petition_bench_export"
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "petition_site.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
+        "PRIVACY_HASH_KEY": "bench-hash-key-0123456789abcdefghijklmnop",
+        "EMAIL_ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktISE=",
+        "SITE_URL": "http://127.0.0.1",
+        "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+)
+
+
+def database(sql):
+    with psycopg.connect(f"{DB_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def fill(petition_id, rows):
+    """Confirmed signatures with Cyrillic names, written by PostgreSQL itself in one go."""
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("DELETE FROM signatures_signature")
+        connection.execute(
+            """
+            INSERT INTO signatures_signature (petition_id, status, name, email_encrypted,
+                email_hash, region, show_name, wants_updates, language, ip_hash, email_domain,
+                invalidation_reason, emails_sent, created_at, confirmed_at)
+            SELECT %s, 'confirmed', 'Айгүл Өмүрбекова ' || n, '', md5(n::text), 'bishkek',
+                false, false, 'ru', '', 'example.org', '', 1, now(), now()
+            FROM generate_series(1, %s) AS n
+            """,
+            (petition_id, rows),
+        )
+
+
+def measure(client, petition_id):
+    response = client.get(
+        "/admin/signatures/signature/export/",
+        {"petition": petition_id, "delimiter": "comma"},
+    )
+    assert response.status_code == 200 and response.streaming
+    tracemalloc.start()
+    started = time.perf_counter()
+    size = lines = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"peak_kib": peak / 1024, "bytes": size, "lines": lines, "seconds": seconds}
+
+
+def main():
+    database(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    database(f"CREATE DATABASE {DB_NAME}")
+    try:
+        import django
+
+        django.setup()
+        from django.contrib.auth.models import User
+        from django.core.management import call_command
+        from django.test import Client
+
+        from petitions.models import Petition
+
+        call_command("migrate", verbosity=0)
+        call_command("load_petition", verbosity=0)
+        petition = Petition.objects.get()
+        client = Client()
+        client.force_login(User.objects.create_superuser("bench", password="bench-pass-1234"))
+
+        results = {}
+        for rows in (10_000, 100_000):
+            fill(petition.pk, rows)
+            results[rows] = measure(client, petition.pk)
+            result = results[rows]
+            print(
+                f"{rows:>7} rows: {result['lines'] - 1} data lines, "
+                f"{result['bytes'] / 1e6:.1f} MB streamed in {result['seconds']:.1f} s, "
+                f"peak Python allocation {result['peak_kib']:.0f} KiB"
+            )
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        database(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+    small, large = results[10_000], results[100_000]
+    print(
+        f"rows_small=10000 peak_small_kib={small['peak_kib']:.0f} rows_large=100000 "
+        f"peak_large_kib={large['peak_kib']:.0f} ratio={large['peak_kib'] / small['peak_kib']:.2f} "
+        f"bytes_large={large['bytes']}"
+    )
+    return 0 if large["lines"] == 100_001 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,303 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from petitions.models import Petition
+
+from . import privacy, signing, statistics
+from .export import DELIMITERS, csv_response
+from .models import Signature
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class BulkInvalidationForm(forms.Form):
+    petition = forms.ModelChoiceField(Petition.objects.all(), label=_("Petition"), required=False)
+    ip_hash = forms.CharField(label=_("IP address hash"), required=False, max_length=64)
+    email_domain = forms.CharField(label=_("Email domain"), required=False, max_length=255)
+    since = forms.DateTimeField(label=_("From"))
+    until = forms.DateTimeField(label=_("Until"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("ip_hash") and not data.get("email_domain"):
+            raise forms.ValidationError(_("Give an IP address hash or an email domain."))
+        if data.get("since") and data.get("until") and data["since"] >= data["until"]:
+            raise forms.ValidationError(_("“From” must come before “Until”."))
+        return data
+
+    def signatures(self):
+        data = self.cleaned_data
+        found = Signature.objects.filter(
+            created_at__gte=data["since"], created_at__lt=data["until"]
+        ).exclude(status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED])
+        if data.get("petition"):
+            found = found.filter(petition=data["petition"])
+        if data.get("ip_hash"):
+            found = found.filter(ip_hash=data["ip_hash"].strip())
+        if data.get("email_domain"):
+            found = found.filter(email_domain=data["email_domain"].strip().lower())
+        return found
+
+
+class ExportForm(forms.Form):
+    petition = forms.ModelChoiceField(Petition.objects.all(), label=_("Petition"))
+    delimiter = forms.ChoiceField(
+        label=_("Separator"),
+        choices=[
+            ("comma", _("Comma (LibreOffice, Excel in English)")),
+            ("semicolon", _("Semicolon (Excel in Russian)")),
+        ],
+    )
+    include_email = forms.BooleanField(label=_("Include email addresses"), required=False)
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    change_list_template = "admin/signatures/signature/change_list.html"
+    list_display = [
+        "__str__",
+        "petition",
+        "status",
+        "name",
+        "region",
+        "language",
+        "show_name",
+        "created_at",
+        "confirmed_at",
+    ]
+    list_filter = ["status", "petition", "region", "language", "show_name", "wants_updates"]
+    list_select_related = ["petition"]
+    date_hierarchy = "created_at"
+    search_fields = ["name"]
+    search_help_text = _("A name, or a whole email address (matched through its hash).")
+    list_per_page = 50
+    actions = ["invalidate_action", "restore_action", "resend_action"]
+    fields = [
+        "petition",
+        "status",
+        "invalidation_reason",
+        "name",
+        "region",
+        "language",
+        "show_name",
+        "wants_updates",
+        "email_domain",
+        "short_ip_hash",
+        "emails_sent",
+        "created_at",
+        "confirmed_at",
+        "withdrawn_at",
+        "anonymised_at",
+    ]
+
+    def get_fields(self, request, obj=None):
+        # The address itself only for those allowed to export it.
+        if request.user.has_perm("signatures.export_emails"):
+            return [*self.fields[:4], "email_address", *self.fields[4:]]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Signatures leave by withdrawal or anonymisation, never by a stray click.
+        return False
+
+    @admin.display(description=_("email"))
+    def email_address(self, signature):
+        return signature.email or "—"
+
+    @admin.display(description=_("IP address hash"))
+    def short_ip_hash(self, signature):
+        return signature.ip_hash[:16] or "—"
+
+    def get_search_results(self, request, queryset, search_term):
+        if "@" in search_term:
+            return queryset.filter(email_hash=privacy.email_hash(search_term)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    # Actions
+
+    @admin.action(description=_("Invalidate selected signatures"), permissions=["change"])
+    def invalidate_action(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            changed = signing.invalidate(queryset, form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d signature invalidated.",
+                    "%(count)d signatures invalidated.",
+                    changed,
+                )
+                % {"count": changed},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/signatures/signature/invalidate.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Invalidate signatures"),
+                "form": form,
+                "signatures": queryset,
+                "count": queryset.count(),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Restore selected signatures"), permissions=["change"])
+    def restore_action(self, request, queryset):
+        changed = signing.restore(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d signature restored.", "%(count)d signatures restored.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Resend the confirmation email"), permissions=["change"])
+    def resend_action(self, request, queryset):
+        sent = sum(signing.resend(signature) for signature in queryset)
+        skipped = queryset.count() - sent
+        self.message_user(
+            request,
+            _("%(sent)d emails queued; %(skipped)d skipped (not pending, or at the limit).")
+            % {"sent": sent, "skipped": skipped},
+            messages.SUCCESS if sent else messages.WARNING,
+        )
+
+    # Views of their own
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("export/", view(self.export_view), name="signatures_signature_export"),
+            path("statistics/", view(self.statistics_view), name="signatures_signature_stats"),
+            path("trending/", view(self.trending_view), name="signatures_signature_trending"),
+            path(
+                "bulk-invalidate/",
+                view(self.bulk_invalidate_view),
+                name="signatures_signature_bulk_invalidate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _page(self, request, template, title, **context):
+        return TemplateResponse(
+            request,
+            f"admin/signatures/signature/{template}",
+            {**self.admin_site.each_context(request), "opts": self.opts, "title": title, **context},
+        )
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ExportForm(request.GET or None)
+        can_export_emails = request.user.has_perm("signatures.export_emails")
+        if not can_export_emails:
+            del form.fields["include_email"]
+        if not form.is_valid():
+            return self._page(request, "export.html", _("Export signatures"), form=form)
+        petition = form.cleaned_data["petition"]
+        include_email = can_export_emails and form.cleaned_data.get("include_email", False)
+        signatures = Signature.objects.counted().filter(petition=petition)
+        LogEntry.objects.log_actions(
+            request.user.pk,
+            [petition],
+            CHANGE,
+            change_message=f"Exported {signatures.count()} confirmed signatures as CSV"
+            + (" with email addresses" if include_email else ""),
+            single_object=True,
+        )
+        return csv_response(
+            signatures,
+            filename=f"{slugify(petition.slug)}-signatures-{timezone.localdate()}.csv",
+            include_email=include_email,
+            delimiter=DELIMITERS[form.cleaned_data["delimiter"]],
+        )
+
+    def statistics_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        petition = Petition.objects.filter(pk=request.GET.get("petition") or None).first()
+        return self._page(
+            request,
+            "statistics.html",
+            _("Signature statistics"),
+            petitions=Petition.objects.all(),
+            petition=petition,
+            stats=statistics.summary(petition),
+        )
+
+    def trending_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        since = timezone.now() - timedelta(hours=1)
+        recent = Signature.objects.filter(created_at__gte=since)
+        threshold = 10
+        return self._page(
+            request,
+            "trending.html",
+            _("Trending sources"),
+            since=since,
+            threshold=threshold,
+            total=recent.count(),
+            ip_hashes=recent.exclude(ip_hash="")
+            .values("ip_hash")
+            .annotate(signatures=Count("pk"))
+            .filter(signatures__gte=threshold)
+            .order_by("-signatures")[:50],
+            domains=recent.exclude(email_domain="")
+            .values("email_domain")
+            .annotate(signatures=Count("pk"))
+            .filter(signatures__gte=threshold)
+            .order_by("-signatures")[:50],
+        )
+
+    def bulk_invalidate_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = BulkInvalidationForm(request.POST or None, initial=request.GET.dict())
+        if not form.is_valid():
+            return self._page(request, "bulk_invalidate.html", _("Bulk invalidation"), form=form)
+        signatures = form.signatures()
+        if "confirm" not in request.POST:
+            return self._page(
+                request,
+                "bulk_invalidate.html",
+                _("Bulk invalidation"),
+                form=form,
+                preview=signatures.count(),
+                by_status=signatures.values("status").annotate(n=Count("pk")).order_by("status"),
+            )
+        changed = signing.invalidate(signatures, form.cleaned_data["reason"])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d signature invalidated.", "%(count)d signatures invalidated.", changed
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:signatures_signature_changelist"))
