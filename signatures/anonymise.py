@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from petitions.models import Petition
@@ -23,17 +22,9 @@ def anonymise(petition):
     Status, region, language and dates stay, so the count and the per-region totals do not
     change.
     """
-    with transaction.atomic():
-        return Signature.objects.filter(petition=petition, anonymised_at__isnull=True).update(
-            name="",
-            email_encrypted="",
-            email_hash="",
-            email_domain="",
-            ip_hash="",
-            show_name=False,
-            wants_updates=False,
-            anonymised_at=timezone.now(),
-        )
+    return Signature.objects.filter(
+        petition=petition, anonymised_at__isnull=True
+    ).erase_personal_data(anonymised_at=timezone.now())
 
 
 def anonymise_due(now=None):

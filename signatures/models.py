@@ -30,6 +30,19 @@ class SignatureQuerySet(models.QuerySet):
     def from_ip_hash_since(self, ip_hash, since):
         return self.filter(ip_hash=ip_hash, created_at__gte=since)
 
+    def erase_personal_data(self, **changes):
+        """Blank everything that could identify the signers; status, region and dates stay."""
+        return self.update(
+            name="",
+            email_encrypted="",
+            email_hash="",
+            email_domain="",
+            ip_hash="",
+            show_name=False,
+            wants_updates=False,
+            **changes,
+        )
+
     def insert_unless_signed(self, signature):
         """Insert `signature` unless its email already signed the petition; True if inserted.
 

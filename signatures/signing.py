@@ -85,17 +85,7 @@ def withdraw(signature):
     withdrawn = (
         Signature.objects.filter(pk=signature.pk)
         .exclude(status=Signature.Status.WITHDRAWN)
-        .update(
-            status=Signature.Status.WITHDRAWN,
-            withdrawn_at=timezone.now(),
-            name="",
-            email_encrypted="",
-            email_hash="",
-            ip_hash="",
-            email_domain="",
-            show_name=False,
-            wants_updates=False,
-        )
+        .erase_personal_data(status=Signature.Status.WITHDRAWN, withdrawn_at=timezone.now())
     )
     if withdrawn:
         counting.forget(signature.petition_id)
