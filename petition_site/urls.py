@@ -1,16 +1,25 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from petition_site.views import favicon
+from petition_site.views import favicon, robots_txt
 from petitions import views as petition_views
+from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),
     path("favicon.ico", favicon),
+    path("robots.txt", robots_txt),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"petitions": PetitionSitemap, "pages": PageSitemap}},
+        name="sitemap",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

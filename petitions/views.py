@@ -1,12 +1,22 @@
-from django.http import Http404
+import segno
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
 
 from signatures.captcha import with_captcha_csp
+from signatures.counting import public_count, region_counts
 
+from . import sharing
 from .models import Petition
+
+OG_LOCALES = {"ru": "ru_RU", "en": "en_US", "ky": "ky_KG"}
 
 
 def _render_petition(request, petition):
+    share_url = request.build_absolute_uri(petition.get_absolute_url())
     return render(
         request,
         "petitions/detail.html",
@@ -16,6 +26,11 @@ def _render_petition(request, petition):
             "harms": petition.harms.all(),
             "reasons": petition.reasons.all(),
             "demands": petition.demands.all(),
+            "share_url": share_url,
+            "og_locale": OG_LOCALES.get(get_language(), get_language()),
+            "share_image_url": request.build_absolute_uri(
+                reverse("petitions:share_image", args=[petition.slug])
+            ),
         },
     )
 
@@ -32,3 +47,59 @@ def home(request):
 def detail(request, slug):
     petition = get_object_or_404(Petition.objects.published(), slug=slug)
     return _render_petition(request, petition)
+
+
+def _published(slug):
+    try:
+        return Petition.objects.published_cached(slug)
+    except Petition.DoesNotExist:
+        raise Http404("No such petition.") from None
+
+
+@cache_control(public=True, max_age=sharing.IMAGE_CACHE_SECONDS)
+def share_image(request, slug):
+    """The preview image that WhatsApp, Telegram, Facebook and VK show for a shared link."""
+    petition = _published(slug)
+    png = sharing.share_image(petition, public_count(petition), get_language())
+    return HttpResponse(png, content_type="image/png")
+
+
+def poster(request, slug):
+    """An A4 page to print: the title, the demands and a QR code of the petition's address."""
+    petition = get_object_or_404(Petition.objects.published(), slug=slug)
+    url = request.build_absolute_uri(petition.get_absolute_url())
+    qr = segno.make(url, error="m")
+    return render(
+        request,
+        "petitions/poster.html",
+        {
+            "petition": petition,
+            "demands": petition.demands.all(),
+            "url": url,
+            "qr_svg": qr.svg_inline(
+                dark="#000", svgclass="poster__qr", lineclass=None, omitsize=True
+            ),
+        },
+    )
+
+
+@cache_control(public=True, max_age=5)
+def api_detail(request, slug):
+    """The petition's public figures as JSON; no personal data."""
+    petition = _published(slug)
+    return JsonResponse(
+        {
+            "slug": petition.slug,
+            "title": petition.title,
+            "language": get_language(),
+            "url": request.build_absolute_uri(petition.get_absolute_url()),
+            "status": petition.status,
+            "is_open": petition.is_open,
+            "goal": petition.goal,
+            "closes_at": petition.closes_at.isoformat() if petition.closes_at else None,
+            "confirmed_count": public_count(petition),
+            "regions": region_counts(petition),
+            "updated_at": timezone.now().isoformat(timespec="seconds"),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
