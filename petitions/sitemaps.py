@@ -4,12 +4,15 @@ from django.urls import reverse
 from .models import Petition
 
 
-class PetitionSitemap(Sitemap):
-    """Every published petition in every language, each linking its translations."""
+class TranslatedSitemap(Sitemap):
+    """Each page in every language, each linking its translations (hreflang)."""
 
     i18n = True
     alternates = True
     x_default = True
+
+
+class PetitionSitemap(TranslatedSitemap):
     changefreq = "daily"
 
     def items(self):
@@ -19,10 +22,7 @@ class PetitionSitemap(Sitemap):
         return petition.updated_at
 
 
-class PageSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
+class PageSitemap(TranslatedSitemap):
     changefreq = "monthly"
 
     def items(self):
