@@ -1,7 +1,6 @@
 """What a shared link shows: the preview image, drawn on the server with Pillow."""
 
 import io
-import textwrap
 from functools import cache
 from pathlib import Path
 
@@ -25,12 +24,26 @@ def _font(size):
     return ImageFont.truetype(str(FONT), size)
 
 
+def _wrap(text, font, width):
+    """Greedy word wrap by rendered width, so long Cyrillic words never run off the image."""
+    lines = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def draw_share_image(title, count, goal, language):
     """A 1200×630 PNG with the petition's title, its count and a progress bar."""
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    lines = textwrap.wrap(title, width=28)[:4]
-    size = 72 if len(lines) <= 3 else 60
+    for size in (72, 60, 50):
+        lines = _wrap(title, _font(size), WIDTH - 140)
+        if len(lines) <= 4:
+            break
+    lines = lines[:4]
     y = 70
     for line in lines:
         draw.text((70, y), line, font=_font(size), fill=INK)

@@ -121,3 +121,12 @@ def test_robots_keep_admin_and_emailed_links_out_of_indexes(client, db):
     assert "Disallow: /ru/signatures/" in text
     assert "Disallow: /en/signatures/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_a_long_title_is_wrapped_to_fit_the_image():
+    from petitions.sharing import WIDTH, _font, _wrap
+
+    lines = _wrap("Остановить криминализацию секс-работы в Кыргызстане", _font(72), WIDTH - 140)
+
+    assert len(lines) > 1
+    assert all(_font(72).getlength(line) <= WIDTH - 140 for line in lines)
