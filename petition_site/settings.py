@@ -6,6 +6,7 @@ message that names the variable, instead of surfacing later as a 500.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.conf.locale import LANG_INFO
@@ -73,6 +74,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "django_recaptcha",
     "petitions",
@@ -90,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user as verified when the session holds a confirmed OTP device.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -229,6 +235,12 @@ else:
         )
 # Behind reverse proxies, how many of them append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = _setting("TRUSTED_PROXY_COUNT", env.int, default=0)
+
+# Organizers' access (README: "Organizers' access"). The admin asks staff for a one-time
+# password.
+ADMIN_REQUIRE_OTP = _bool("ADMIN_REQUIRE_OTP", default=not DEBUG)
+# Authenticator apps list the device under the site's host name.
+OTP_TOTP_ISSUER = urlsplit(SITE_URL).hostname
 
 # Signing.
 SIGNATURE_RATE_LIMIT = _setting("SIGNATURE_RATE_LIMIT", env.int, default=20)

@@ -2,10 +2,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from petition_site.views import favicon
 from petitions import views as petition_views
 from signatures import views as signature_views
+
+if settings.ADMIN_REQUIRE_OTP:
+    # The one place the admin asks for a second factor: staff reach it only once a confirmed
+    # device of theirs (an authenticator app, or a one-time static code) has verified them.
+    admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("admin/", admin.site.urls),
