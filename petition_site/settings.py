@@ -236,8 +236,14 @@ else:
 # Behind reverse proxies, how many of them append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = _setting("TRUSTED_PROXY_COUNT", env.int, default=0)
 
-# Organizers' access (README: "Organizers' access"). The admin asks staff for a one-time
-# password.
+# Organizers' access (README: "Organizers' access"). The admin lives at a path of the
+# deployment's choosing and asks staff for a one-time password.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
+    raise ImproperlyConfigured(
+        f"ADMIN_URL must be a path such as organizers/: ending in / and not starting with /, "
+        f"not {ADMIN_URL!r}."
+    )
 ADMIN_REQUIRE_OTP = _bool("ADMIN_REQUIRE_OTP", default=not DEBUG)
 # Authenticator apps list the device under the site's host name.
 OTP_TOTP_ISSUER = urlsplit(SITE_URL).hostname

@@ -14,7 +14,7 @@ if settings.ADMIN_REQUIRE_OTP:
     admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),
     path("favicon.ico", favicon),
 ]

@@ -55,6 +55,9 @@ def test_production_settings_start():
         ({"EMAIL_ENCRYPTION_KEYS": None}, "EMAIL_ENCRYPTION_KEYS"),
         ({"SITE_URL": None}, "Set SITE_URL"),
         ({"RECAPTCHA_VERSION": "v9"}, "RECAPTCHA_VERSION must be v2 or v3"),
+        ({"ADMIN_URL": "/admin/"}, "ADMIN_URL must be a path"),
+        ({"ADMIN_URL": "admin"}, "ADMIN_URL must be a path"),
+        ({"ADMIN_URL": ""}, "ADMIN_URL must be a path"),
         ({"ADMIN_REQUIRE_OTP": "maybe"}, "ADMIN_REQUIRE_OTP is invalid"),
     ],
 )
@@ -114,6 +117,7 @@ def test_database_connections_are_reused_and_health_checked():
 
 
 def test_organizers_access_settings_default_to_the_safe_side():
+    assert settings.ADMIN_URL == "admin/"
     assert settings.ADMIN_REQUIRE_OTP is True
 
 
@@ -124,3 +128,15 @@ def test_development_logs_in_without_a_one_time_password_unless_asked_to():
     assert _print(show, **development) == "False"
     assert _print(show, **development, ADMIN_REQUIRE_OTP="true") == "True"
     assert _print(show) == "True"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "setting", "expected"),
+    [
+        ("ADMIN_URL", "organizers-7f3a/", "ADMIN_URL", "organizers-7f3a/"),
+    ],
+)
+def test_organizers_access_reads_the_environment(variable, value, setting, expected):
+    show = f"from django.conf import settings; print(settings.{setting})"
+
+    assert _print(show, **{variable: value}) == expected
