@@ -5,6 +5,7 @@ environment variables; a missing or malformed value stops the process at start-u
 message that names the variable, instead of surfacing later as a 500.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks_db",
     "django_recaptcha",
     "petitions",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "petition_site.urls"
@@ -139,6 +143,12 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = _setting("CONN_MAX_AGE", env.int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes' backend comes first: it refuses a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -237,7 +247,8 @@ else:
 TRUSTED_PROXY_COUNT = _setting("TRUSTED_PROXY_COUNT", env.int, default=0)
 
 # Organizers' access (README: "Organizers' access"). The admin lives at a path of the
-# deployment's choosing and asks staff for a one-time password.
+# deployment's choosing, asks staff for a one-time password, and locks out a username at an
+# address after repeated failed logins.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
     raise ImproperlyConfigured(
@@ -247,6 +258,21 @@ if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
 ADMIN_REQUIRE_OTP = _bool("ADMIN_REQUIRE_OTP", default=not DEBUG)
 # Authenticator apps list the device under the site's host name.
 OTP_TOTP_ISSUER = urlsplit(SITE_URL).hostname
+AXES_FAILURE_LIMIT = _setting("AXES_FAILURE_LIMIT", env.int, default=5)
+_cool_off_minutes = _setting("AXES_COOLOFF_MINUTES", env.int, default=60)
+if AXES_FAILURE_LIMIT < 1 or _cool_off_minutes < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=_cool_off_minutes)
+# Locking a username alone would let anyone lock an organizer out; the pair locks only the
+# address that guessed.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "signatures.privacy.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# Keep no record of successful logins and their addresses; failed ones go after the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
+# A failed attempt's form data is kept for the admin to see; never the one-time code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
 # Signing.
 SIGNATURE_RATE_LIMIT = _setting("SIGNATURE_RATE_LIMIT", env.int, default=20)

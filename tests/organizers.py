@@ -21,7 +21,7 @@ def current_token(device):
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
-def log_in(client, username, password=PASSWORD, device=None, token=""):
+def log_in(client, username, password=PASSWORD, device=None, token="", **request):
     """Submit the admin login form: username, password, the chosen device and its code."""
     return client.post(
         reverse("admin:login"),
@@ -32,6 +32,7 @@ def log_in(client, username, password=PASSWORD, device=None, token=""):
             "otp_token": token,
             "next": reverse("admin:index"),
         },
+        **request,
     )
 
 

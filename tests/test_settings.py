@@ -59,6 +59,8 @@ def test_production_settings_start():
         ({"ADMIN_URL": "admin"}, "ADMIN_URL must be a path"),
         ({"ADMIN_URL": ""}, "ADMIN_URL must be a path"),
         ({"ADMIN_REQUIRE_OTP": "maybe"}, "ADMIN_REQUIRE_OTP is invalid"),
+        ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be"),
+        ({"AXES_COOLOFF_MINUTES": "an hour"}, "AXES_COOLOFF_MINUTES is invalid"),
     ],
 )
 def test_a_bad_or_missing_value_stops_start_up_with_a_clear_message(overrides, message):
@@ -119,6 +121,9 @@ def test_database_connections_are_reused_and_health_checked():
 def test_organizers_access_settings_default_to_the_safe_side():
     assert settings.ADMIN_URL == "admin/"
     assert settings.ADMIN_REQUIRE_OTP is True
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.AXES_COOLOFF_TIME.total_seconds() == 60 * 60
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
 
 
 def test_development_logs_in_without_a_one_time_password_unless_asked_to():
@@ -134,6 +139,8 @@ def test_development_logs_in_without_a_one_time_password_unless_asked_to():
     ("variable", "value", "setting", "expected"),
     [
         ("ADMIN_URL", "organizers-7f3a/", "ADMIN_URL", "organizers-7f3a/"),
+        ("AXES_FAILURE_LIMIT", "3", "AXES_FAILURE_LIMIT", "3"),
+        ("AXES_COOLOFF_MINUTES", "15", "AXES_COOLOFF_TIME", "0:15:00"),
     ],
 )
 def test_organizers_access_reads_the_environment(variable, value, setting, expected):
