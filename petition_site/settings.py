@@ -347,7 +347,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# An organizer's login ends with the browser, and after SESSION_COOKIE_AGE seconds at most.
+SESSION_COOKIE_AGE = _setting("SESSION_COOKIE_AGE", env.int, default=60 * 60 * 8)
+if SESSION_COOKIE_AGE < 1:
+    raise ImproperlyConfigured("SESSION_COOKIE_AGE must be a positive number of seconds.")
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

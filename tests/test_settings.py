@@ -61,6 +61,8 @@ def test_production_settings_start():
         ({"ADMIN_REQUIRE_OTP": "maybe"}, "ADMIN_REQUIRE_OTP is invalid"),
         ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be"),
         ({"AXES_COOLOFF_MINUTES": "an hour"}, "AXES_COOLOFF_MINUTES is invalid"),
+        ({"SESSION_COOKIE_AGE": "0"}, "SESSION_COOKIE_AGE must be a positive"),
+        ({"SESSION_COOKIE_AGE": "8h"}, "SESSION_COOKIE_AGE is invalid"),
     ],
 )
 def test_a_bad_or_missing_value_stops_start_up_with_a_clear_message(overrides, message):
@@ -141,6 +143,7 @@ def test_development_logs_in_without_a_one_time_password_unless_asked_to():
         ("ADMIN_URL", "organizers-7f3a/", "ADMIN_URL", "organizers-7f3a/"),
         ("AXES_FAILURE_LIMIT", "3", "AXES_FAILURE_LIMIT", "3"),
         ("AXES_COOLOFF_MINUTES", "15", "AXES_COOLOFF_TIME", "0:15:00"),
+        ("SESSION_COOKIE_AGE", "3600", "SESSION_COOKIE_AGE", "3600"),
     ],
 )
 def test_organizers_access_reads_the_environment(variable, value, setting, expected):
