@@ -5,7 +5,9 @@ environment variables; a missing or malformed value stops the process at start-u
 message that names the variable, instead of surfacing later as a 500.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.conf.locale import LANG_INFO
@@ -74,6 +76,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks_db",
     "django_recaptcha",
     "petitions",
@@ -91,8 +97,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user as verified when the session holds a confirmed OTP device.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "petition_site.urls"
@@ -134,6 +144,12 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = _setting("CONN_MAX_AGE", env.int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes' backend comes first: it refuses a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -231,6 +247,34 @@ else:
 # Behind reverse proxies, how many of them append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = _setting("TRUSTED_PROXY_COUNT", env.int, default=0)
 
+# Organizers' access (README: "Organizers' access"). The admin lives at a path of the
+# deployment's choosing, asks staff for a one-time password, and locks out a username at an
+# address after repeated failed logins.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
+    raise ImproperlyConfigured(
+        f"ADMIN_URL must be a path such as organizers/: ending in / and not starting with /, "
+        f"not {ADMIN_URL!r}."
+    )
+ADMIN_REQUIRE_OTP = _bool("ADMIN_REQUIRE_OTP", default=not DEBUG)
+# Authenticator apps list the device under the site's host name.
+OTP_TOTP_ISSUER = urlsplit(SITE_URL).hostname
+AXES_FAILURE_LIMIT = _setting("AXES_FAILURE_LIMIT", env.int, default=5)
+_cool_off_minutes = _setting("AXES_COOLOFF_MINUTES", env.int, default=60)
+if AXES_FAILURE_LIMIT < 1 or _cool_off_minutes < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=_cool_off_minutes)
+# Locking a username alone would let anyone lock an organizer out; the pair locks only the
+# address that guessed.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "signatures.privacy.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# Keep no record of successful logins and their addresses; failed ones go after the cool-off.
+AXES_DISABLE_ACCESS_LOG = True
+# A failed attempt's form data is kept for the admin to see; never the one-time code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+
 # Signing.
 SIGNATURE_RATE_LIMIT = _setting("SIGNATURE_RATE_LIMIT", env.int, default=20)
 SIGNATURE_RATE_WINDOW = _setting("SIGNATURE_RATE_WINDOW", env.int, default=3600)
@@ -306,7 +350,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# An organizer's login ends with the browser, and after SESSION_COOKIE_AGE seconds at most.
+SESSION_COOKIE_AGE = _setting("SESSION_COOKIE_AGE", env.int, default=60 * 60 * 8)
+if SESSION_COOKIE_AGE < 1:
+    raise ImproperlyConfigured("SESSION_COOKIE_AGE must be a positive number of seconds.")
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
@@ -328,5 +376,7 @@ LOGGING = {
     "loggers": {
         # The development server's request lines carry client details.
         "django.server": {"level": "WARNING"},
+        # axes announces itself on every start; its lockouts are warnings and still show.
+        "axes.apps": {"level": "WARNING"},
     },
 }

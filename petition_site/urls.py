@@ -3,14 +3,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from petition_site.views import favicon, robots_txt
 from petitions import views as petition_views
 from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
 
+if settings.ADMIN_REQUIRE_OTP:
+    # The one place the admin asks for a second factor: staff reach it only once a confirmed
+    # device of theirs (an authenticator app, or a one-time static code) has verified them.
+    admin.site.__class__ = OTPAdminSite
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt),

@@ -19,6 +19,7 @@ def robots_txt(request):
         {
             "sitemap_url": request.build_absolute_uri("/sitemap.xml"),
             "languages": settings.LANGUAGES,
+            "admin_url": settings.ADMIN_URL,
         },
         content_type="text/plain",
     )

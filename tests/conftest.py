@@ -9,6 +9,12 @@ def _require_postgresql(settings):
     )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """A deliberately slow hash makes every login take a second; Django's docs advise a fast one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seeded_petition(db):
     """The real campaign, loaded exactly as `make run` loads it."""
@@ -28,6 +34,28 @@ def petition(db):
         title_ru="Чистый воздух для Бишкека",
         goal=100,
     )
+
+
+@pytest.fixture
+def organizer(db):
+    """A superuser with a confirmed authenticator app."""
+    from tests.organizers import make_organizer
+
+    return make_organizer()
+
+
+@pytest.fixture
+def organizer_client(organizer):
+    """A browser of its own, logged in to the admin as `organizer` and verified by their device.
+
+    The admin asks for a one-time password, so pytest-django's `admin_client` (a plain
+    force_login) is refused; fetch admin pages with this one.
+    """
+    from django.test import Client
+
+    from tests.organizers import verify
+
+    return verify(Client(), organizer, organizer.totpdevice_set.get())
 
 
 @pytest.fixture

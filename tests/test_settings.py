@@ -18,17 +18,24 @@ BASE = {
 }
 
 
-def _start(**overrides):
+def _start(code="import django; django.setup()", **overrides):
     environment = {**BASE, **overrides}
     environment = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def _print(code, **overrides):
+    """What `code` prints under these settings."""
+    result = _start(code, **overrides)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 def test_production_settings_start():
@@ -48,6 +55,14 @@ def test_production_settings_start():
         ({"EMAIL_ENCRYPTION_KEYS": None}, "EMAIL_ENCRYPTION_KEYS"),
         ({"SITE_URL": None}, "Set SITE_URL"),
         ({"RECAPTCHA_VERSION": "v9"}, "RECAPTCHA_VERSION must be v2 or v3"),
+        ({"ADMIN_URL": "/admin/"}, "ADMIN_URL must be a path"),
+        ({"ADMIN_URL": "admin"}, "ADMIN_URL must be a path"),
+        ({"ADMIN_URL": ""}, "ADMIN_URL must be a path"),
+        ({"ADMIN_REQUIRE_OTP": "maybe"}, "ADMIN_REQUIRE_OTP is invalid"),
+        ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be"),
+        ({"AXES_COOLOFF_MINUTES": "an hour"}, "AXES_COOLOFF_MINUTES is invalid"),
+        ({"SESSION_COOKIE_AGE": "0"}, "SESSION_COOKIE_AGE must be a positive"),
+        ({"SESSION_COOKIE_AGE": "8h"}, "SESSION_COOKIE_AGE is invalid"),
     ],
 )
 def test_a_bad_or_missing_value_stops_start_up_with_a_clear_message(overrides, message):
@@ -103,3 +118,35 @@ def test_database_connections_are_reused_and_health_checked():
 
     assert database["CONN_MAX_AGE"] == 60
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_organizers_access_settings_default_to_the_safe_side():
+    assert settings.ADMIN_URL == "admin/"
+    assert settings.ADMIN_REQUIRE_OTP is True
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.AXES_COOLOFF_TIME.total_seconds() == 60 * 60
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+def test_development_logs_in_without_a_one_time_password_unless_asked_to():
+    development = {"DEBUG": "true", "SECRET_KEY": None, "DATABASE_URL": None}
+    show = "from django.conf import settings; print(settings.ADMIN_REQUIRE_OTP)"
+
+    assert _print(show, **development) == "False"
+    assert _print(show, **development, ADMIN_REQUIRE_OTP="true") == "True"
+    assert _print(show) == "True"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "setting", "expected"),
+    [
+        ("ADMIN_URL", "organizers-7f3a/", "ADMIN_URL", "organizers-7f3a/"),
+        ("AXES_FAILURE_LIMIT", "3", "AXES_FAILURE_LIMIT", "3"),
+        ("AXES_COOLOFF_MINUTES", "15", "AXES_COOLOFF_TIME", "0:15:00"),
+        ("SESSION_COOKIE_AGE", "3600", "SESSION_COOKIE_AGE", "3600"),
+    ],
+)
+def test_organizers_access_reads_the_environment(variable, value, setting, expected):
+    show = f"from django.conf import settings; print(settings.{setting})"
+
+    assert _print(show, **{variable: value}) == expected

@@ -2,21 +2,17 @@
 
 import re
 
-import pytest
-from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from tests.html import form_data
 
 
-@pytest.fixture
-def organizer_client(client, db):
-    user = get_user_model().objects.create_superuser("organizer", password="a-long-password-1")
-    client.force_login(user)
-    return client
+def _change_url(petition):
+    return reverse("admin:petitions_petition_change", args=[petition.pk])
 
 
 def test_the_change_page_has_a_tab_for_each_language(organizer_client, seeded_petition):
-    response = organizer_client.get(f"/admin/petitions/petition/{seeded_petition.pk}/change/")
+    response = organizer_client.get(_change_url(seeded_petition))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -29,9 +25,7 @@ def test_the_change_page_has_a_tab_for_each_language(organizer_client, seeded_pe
 
 
 def test_the_admin_loads_jquery_ui_from_our_own_static_files(organizer_client, seeded_petition):
-    html = organizer_client.get(
-        f"/admin/petitions/petition/{seeded_petition.pk}/change/"
-    ).content.decode()
+    html = organizer_client.get(_change_url(seeded_petition)).content.decode()
 
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
     assert any("vendor/jquery-ui/jquery-ui.min" in src for src in scripts)
@@ -39,7 +33,7 @@ def test_the_admin_loads_jquery_ui_from_our_own_static_files(organizer_client, s
 
 
 def test_an_organizer_can_save_a_russian_edit(organizer_client, seeded_petition):
-    url = f"/admin/petitions/petition/{seeded_petition.pk}/change/"
+    url = _change_url(seeded_petition)
     data = form_data(organizer_client.get(url).content.decode())
     data["title_ru"] = "Новый заголовок"
     data["reasons-0-text_ru"] = "Первая причина, исправленная"

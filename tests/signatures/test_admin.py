@@ -12,23 +12,24 @@ from django_tasks_db.models import DBTaskResult
 from signatures.counting import public_count
 from signatures.models import Signature
 from tests.factories import make_petition, make_signature
+from tests.organizers import verify
 
 CHANGELIST = "/admin/signatures/signature/"
 
 
 @pytest.fixture(autouse=True)
-def _english(client, admin_client):
+def _english(client, organizer_client):
     """Admin follows the browser's language; these tests read it in English."""
-    for each in (client, admin_client):
+    for each in (client, organizer_client):
         each.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 def _staff(client, *permissions):
+    """A staff member with only `permissions`, logged in with their second factor."""
     user = User.objects.create_user("staff", password="a-long-password-1", is_staff=True)
     for codename in permissions:
         user.user_permissions.add(Permission.objects.get(codename=codename))
-    client.force_login(user)
-    return client
+    return verify(client, user, user.totpdevice_set.create(name="phone", confirmed=True))
 
 
 @pytest.fixture
@@ -52,8 +53,8 @@ def signed(petition):
     ]
 
 
-def test_the_list_shows_status_region_language_and_filters(admin_client, signed):
-    response = admin_client.get(CHANGELIST)
+def test_the_list_shows_status_region_language_and_filters(organizer_client, signed):
+    response = organizer_client.get(CHANGELIST)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -62,8 +63,8 @@ def test_the_list_shows_status_region_language_and_filters(admin_client, signed)
     assert "Aigul Mamatova" in html
 
 
-def test_an_exact_email_is_found_through_its_hash(admin_client, signed):
-    html = admin_client.get(CHANGELIST, {"q": "AIGUL@example.org"}).content.decode()
+def test_an_exact_email_is_found_through_its_hash(organizer_client, signed):
+    html = organizer_client.get(CHANGELIST, {"q": "AIGUL@example.org"}).content.decode()
 
     assert "Aigul Mamatova" in html
     assert "Bakyt Usenov" not in html
@@ -81,19 +82,19 @@ def test_the_email_is_shown_only_with_the_export_permission(client, signed):
     assert "aigul@example.org" in viewer.get(url).content.decode()
 
 
-def test_nothing_can_be_added_or_deleted_by_hand(admin_client, signed):
-    assert admin_client.get(f"{CHANGELIST}add/").status_code == 403
-    assert admin_client.get(f"{CHANGELIST}{signed[0].pk}/delete/").status_code == 403
+def test_nothing_can_be_added_or_deleted_by_hand(organizer_client, signed):
+    assert organizer_client.get(f"{CHANGELIST}add/").status_code == 403
+    assert organizer_client.get(f"{CHANGELIST}{signed[0].pk}/delete/").status_code == 403
 
 
-def test_invalidating_asks_for_a_reason_then_uncounts(admin_client, petition, signed):
+def test_invalidating_asks_for_a_reason_then_uncounts(organizer_client, petition, signed):
     action = {"action": "invalidate_action", "_selected_action": [signed[0].pk]}
 
-    page = admin_client.post(CHANGELIST, action)
+    page = organizer_client.post(CHANGELIST, action)
     assert "Reason" in page.content.decode()
     assert public_count(petition) == 2
 
-    admin_client.post(CHANGELIST, {**action, "apply": "1", "reason": "Duplicate person"})
+    organizer_client.post(CHANGELIST, {**action, "apply": "1", "reason": "Duplicate person"})
 
     signed[0].refresh_from_db()
     assert signed[0].status == Signature.Status.INVALIDATED
@@ -101,20 +102,24 @@ def test_invalidating_asks_for_a_reason_then_uncounts(admin_client, petition, si
     assert public_count(petition) == 1
 
 
-def test_restoring_counts_a_confirmed_signature_again(admin_client, petition, signed):
+def test_restoring_counts_a_confirmed_signature_again(organizer_client, petition, signed):
     Signature.objects.filter(pk=signed[0].pk).update(status="invalidated", invalidation_reason="x")
 
-    admin_client.post(CHANGELIST, {"action": "restore_action", "_selected_action": [signed[0].pk]})
+    organizer_client.post(
+        CHANGELIST, {"action": "restore_action", "_selected_action": [signed[0].pk]}
+    )
 
     signed[0].refresh_from_db()
     assert signed[0].status == Signature.Status.CONFIRMED
     assert public_count(petition) == 2
 
 
-def test_restoring_a_flagged_signature_sends_its_first_email(admin_client, petition):
+def test_restoring_a_flagged_signature_sends_its_first_email(organizer_client, petition):
     flagged = make_signature(petition, status="flagged")
 
-    admin_client.post(CHANGELIST, {"action": "restore_action", "_selected_action": [flagged.pk]})
+    organizer_client.post(
+        CHANGELIST, {"action": "restore_action", "_selected_action": [flagged.pk]}
+    )
 
     flagged.refresh_from_db()
     assert flagged.status == Signature.Status.PENDING
@@ -122,19 +127,19 @@ def test_restoring_a_flagged_signature_sends_its_first_email(admin_client, petit
     assert DBTaskResult.objects.count() == 1
 
 
-def test_resending_respects_the_five_email_cap(admin_client, signed):
+def test_resending_respects_the_five_email_cap(organizer_client, signed):
     Signature.objects.filter(pk=signed[1].pk).update(emails_sent=4)
     action = {"action": "resend_action", "_selected_action": [signed[1].pk]}
 
-    admin_client.post(CHANGELIST, action)
-    admin_client.post(CHANGELIST, action)
+    organizer_client.post(CHANGELIST, action)
+    organizer_client.post(CHANGELIST, action)
 
     signed[1].refresh_from_db()
     assert signed[1].emails_sent == 5
     assert DBTaskResult.objects.count() == 1
 
 
-def test_bulk_invalidation_previews_then_invalidates_one_source(admin_client, petition):
+def test_bulk_invalidation_previews_then_invalidates_one_source(organizer_client, petition):
     now = timezone.localtime()
     for number in range(4):
         make_signature(
@@ -152,18 +157,18 @@ def test_bulk_invalidation_previews_then_invalidates_one_source(admin_client, pe
         "reason": "Bot attack",
     }
 
-    preview = admin_client.post(f"{CHANGELIST}bulk-invalidate/", {**form, "preview": "1"})
+    preview = organizer_client.post(f"{CHANGELIST}bulk-invalidate/", {**form, "preview": "1"})
     html = preview.content.decode()
     assert "This will invalidate 4 signatures." in html
     assert public_count(petition) == 5
 
-    admin_client.post(f"{CHANGELIST}bulk-invalidate/", {**form, "confirm": "1"})
+    organizer_client.post(f"{CHANGELIST}bulk-invalidate/", {**form, "confirm": "1"})
 
     assert public_count(petition) == 1
     assert Signature.objects.filter(invalidation_reason="Bot attack").count() == 4
 
 
-def test_trending_sources_show_a_burst_from_one_address(admin_client, petition):
+def test_trending_sources_show_a_burst_from_one_address(organizer_client, petition):
     for number in range(12):
         make_signature(
             petition,
@@ -172,7 +177,7 @@ def test_trending_sources_show_a_burst_from_one_address(admin_client, petition):
             email_domain="mail.example",
         )
 
-    html = admin_client.get(f"{CHANGELIST}trending/").content.decode()
+    html = organizer_client.get(f"{CHANGELIST}trending/").content.decode()
 
     assert "cccccccccccccccc" in html
     assert "mail.example" in html
@@ -188,9 +193,9 @@ def _export(client, petition, **params):
 
 
 def test_the_export_streams_confirmed_signatures_safely_for_spreadsheets(
-    admin_client, petition, signed
+    organizer_client, petition, signed
 ):
-    response, body = _export(admin_client, petition)
+    response, body = _export(organizer_client, petition)
 
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -203,8 +208,10 @@ def test_the_export_streams_confirmed_signatures_safely_for_spreadsheets(
     assert "@" not in body
 
 
-def test_emails_are_exported_only_when_asked_and_permitted(client, admin_client, petition, signed):
-    _, with_email = _export(admin_client, petition, include_email="on")
+def test_emails_are_exported_only_when_asked_and_permitted(
+    client, organizer_client, petition, signed
+):
+    _, with_email = _export(organizer_client, petition, include_email="on")
     assert "aigul@example.org" in with_email
     assert "'=cmd@example.org" in with_email
 
@@ -213,18 +220,18 @@ def test_emails_are_exported_only_when_asked_and_permitted(client, admin_client,
     assert "@" not in without
 
 
-def test_the_export_is_recorded_in_the_admin_log(admin_client, petition, signed):
-    _export(admin_client, petition)
+def test_the_export_is_recorded_in_the_admin_log(organizer_client, petition, signed):
+    _export(organizer_client, petition)
 
     entry = LogEntry.objects.get()
     assert entry.object_id == str(petition.pk)
     assert entry.change_message == "Exported 2 confirmed signatures as CSV"
 
 
-def test_a_russian_export_opens_with_cyrillic_and_semicolons(admin_client, petition):
+def test_a_russian_export_opens_with_cyrillic_and_semicolons(organizer_client, petition):
     make_signature(petition, name="Айгүл Өмүрбекова", status="confirmed", region="bishkek")
 
-    response = admin_client.get(
+    response = organizer_client.get(
         f"{CHANGELIST}export/",
         {"petition": petition.pk, "delimiter": "semicolon"},
         HTTP_ACCEPT_LANGUAGE="ru",
@@ -243,8 +250,8 @@ def test_moderation_and_export_need_permissions(client, petition, signed):
     assert outsider.get(f"{CHANGELIST}bulk-invalidate/").status_code == 403
 
 
-def test_the_statistics_page_draws_a_chart_from_real_rows(admin_client, petition, signed):
-    html = admin_client.get(f"{CHANGELIST}statistics/").content.decode()
+def test_the_statistics_page_draws_a_chart_from_real_rows(organizer_client, petition, signed):
+    html = organizer_client.get(f"{CHANGELIST}statistics/").content.decode()
 
     assert "<svg" in html
     assert html.count("<rect") == 60
@@ -256,10 +263,10 @@ def test_the_statistics_page_draws_a_chart_from_real_rows(admin_client, petition
 
 
 @pytest.mark.parametrize("action", ["close_action", "reopen_action"])
-def test_organizers_open_and_close_petitions(admin_client, db, action):
+def test_organizers_open_and_close_petitions(organizer_client, db, action):
     petition = make_petition(status="open" if action == "close_action" else "closed")
 
-    admin_client.post(
+    organizer_client.post(
         "/admin/petitions/petition/", {"action": action, "_selected_action": [petition.pk]}
     )
 
