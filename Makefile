@@ -50,6 +50,7 @@ format: install
 	.venv/bin/ruff format .
 
 check-migrations: install
+	@mkdir -p var
 	$(DEV) $(MANAGE) makemigrations --check --dry-run
 
 # Compiled catalogues are built, never committed; `msgfmt --check` catches a missing plural form.
