@@ -11,6 +11,36 @@ logger = logging.getLogger(__name__)
 
 # A mail server that is down gets retried with growing pauses for about a day.
 RETRY_DELAYS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600]
+_MAIL_ERRORS = (OSError, smtplib.SMTPException)
+
+
+def enqueue_at(task_, when, *args):
+    """Queue `task_` to run at `when` (now, if that has passed).
+
+    Development's immediate backend cannot wait: it skips a task that is not due yet.
+    """
+    if when <= timezone.now():
+        task_.enqueue(*args)
+    elif task_.get_backend().supports_defer:
+        task_.using(run_after=when).enqueue(*args)
+    else:
+        logger.info("task_not_deferred task=%s run_after=%s", task_.name, when.isoformat())
+
+
+def _retry_later(task_, attempt, error, *args):
+    """Queue `task_` again after this attempt's pause; after the last pause, raise `error`."""
+    if attempt >= len(RETRY_DELAYS):
+        raise error
+    delay = RETRY_DELAYS[attempt]
+    logger.warning(
+        "email_retry task=%s args=%s attempt=%s delay=%ss error=%s",
+        task_.name,
+        list(args),
+        attempt + 1,
+        delay,
+        type(error).__name__,
+    )
+    enqueue_at(task_, timezone.now() + timedelta(seconds=delay), *args, attempt + 1)
 
 
 @task()
@@ -31,19 +61,7 @@ def send_signature_email(signature_id, attempt=0):
         return
     try:
         message.send()
-    except (OSError, smtplib.SMTPException) as error:
-        if attempt >= len(RETRY_DELAYS):
-            raise
-        delay = RETRY_DELAYS[attempt]
-        logger.warning(
-            "signature_email_retry signature=%s attempt=%s delay=%ss error=%s",
-            signature_id,
-            attempt + 1,
-            delay,
-            type(error).__name__,
-        )
-        send_signature_email.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
-            signature_id, attempt + 1
-        )
+    except _MAIL_ERRORS as error:
+        _retry_later(send_signature_email, attempt, error, signature_id)
         return
     logger.info("signature_email_sent signature=%s", signature_id)

@@ -76,17 +76,23 @@ def test_debug_is_off_unless_asked_for():
     assert settings.SESSION_COOKIE_SECURE is True
 
 
-def test_email_url_becomes_a_django_mailer():
+def _setting_with(name, **environment):
+    """The value of setting `name` in a process started with these extra variables."""
     result = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.MAILERS)"],
+        [sys.executable, "-c", f"from django.conf import settings; print(settings.{name})"],
         cwd=settings.BASE_DIR,
-        env={**BASE, "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.org:587"},
+        env={**BASE, **environment},
         capture_output=True,
         text=True,
         timeout=60,
     )
+    return eval(result.stdout)  # noqa: S307 - our own settings' repr
 
-    mailer = eval(result.stdout)["default"]  # noqa: S307 - our own settings' repr
+
+def test_email_url_becomes_a_django_mailer():
+    mailer = _setting_with("MAILERS", EMAIL_URL="smtp+tls://mailer:secret@mail.example.org:587")[
+        "default"
+    ]
     assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert mailer["OPTIONS"] == {
         "host": "mail.example.org",

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from signatures.captcha import CaptchaField
 from signatures.counting import public_count, recent_public_signers
@@ -32,6 +33,7 @@ def signature_counter(petition, count=None):
     return {"petition": petition, "count": count}
 
 
-@register.simple_tag
-def captcha_script_url():
-    return CaptchaField.script_url()
+@register.inclusion_tag("includes/captcha_scripts.html")
+def captcha_scripts():
+    """reCAPTCHA's script, once per page however many forms carry the CAPTCHA."""
+    return {"enabled": settings.CAPTCHA_ENABLED, "api_url": CaptchaField.script_url()}
