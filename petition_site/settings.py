@@ -237,6 +237,13 @@ CONFIRM_LINK_MAX_AGE = _setting("CONFIRM_LINK_DAYS", env.int, default=30) * 24 *
 WITHDRAW_LINK_MAX_AGE = _setting("WITHDRAW_LINK_DAYS", env.int, default=365) * 24 * 3600
 PUBLIC_COUNT_CACHE_SECONDS = 5
 
+# Comments. The rate limit counts comments per IP hash over the window; the flood guard
+# allows one comment per person (email hash, else IP hash) every COMMENT_FLOOD_SECONDS.
+COMMENT_RATE_LIMIT = _setting("COMMENT_RATE_LIMIT", env.int, default=10)
+COMMENT_RATE_WINDOW = 3600
+COMMENT_FLOOD_SECONDS = _setting("COMMENT_FLOOD_SECONDS", env.int, default=15)
+COMMENTS_PER_PAGE = 10
+
 # Background tasks: the database backend, run by `manage.py db_worker`. Development runs tasks
 # at once, in the request, so `make run` needs no second process (emails print to the console).
 TASKS = {

@@ -1,13 +1,13 @@
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from . import signing
+from . import commenting, signing
 from .models import Signature
 
 
@@ -47,9 +47,30 @@ def signature_email(signature):
         text = render_to_string(f"signatures/email/{template}.txt", context)
         html = render_to_string(f"signatures/email/{template}.html", context)
 
-    sender = settings.DEFAULT_FROM_EMAIL
-    if petition.email_sender_name:
-        sender = formataddr((petition.email_sender_name, sender))
-    message = EmailMultiAlternatives(subject, text, sender, [address])
+    message = EmailMultiAlternatives(subject, text, _sender(petition), [address])
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _sender(petition):
+    """The site's address, under the petition's neutral sender name if it has one."""
+    if petition.email_sender_name:
+        return formataddr((petition.email_sender_name, settings.DEFAULT_FROM_EMAIL))
+    return settings.DEFAULT_FROM_EMAIL
+
+
+def reply_email(reply, subscriber):
+    """Tell `subscriber`'s author about `reply`, in their language, discreetly if asked."""
+    petition = reply.petition
+    with translation.override(subscriber.language):
+        context = {
+            "reply": reply,
+            "petition": petition,
+            "reply_url": _absolute(reply.get_absolute_url()),
+            "stop_url": _absolute(
+                reverse("signatures:stop_replies", args=[commenting.stop_replies_token(subscriber)])
+            ),
+        }
+        subject = gettext("A reply to your comment")
+        text = render_to_string("signatures/email/reply.txt", context)
+    return EmailMessage(subject, text, _sender(petition), [subscriber.email])

@@ -65,3 +65,25 @@ def send_signature_email(signature_id, attempt=0):
         _retry_later(send_signature_email, attempt, error, signature_id)
         return
     logger.info("signature_email_sent signature=%s", signature_id)
+
+
+@task()
+def send_reply_notification(reply_id, subscriber_id, attempt=0):
+    """Tell the author of comment `subscriber_id` about the approved reply `reply_id`."""
+    from .emails import reply_email
+    from .models import Comment
+
+    reply = Comment.objects.approved().select_related("petition").filter(pk=reply_id).first()
+    subscriber = (
+        Comment.objects.filter(pk=subscriber_id, notify_replies=True)
+        .exclude(email_encrypted="")
+        .first()
+    )
+    if reply is None or subscriber is None:
+        return
+    try:
+        reply_email(reply, subscriber).send()
+    except _MAIL_ERRORS as error:
+        _retry_later(send_reply_notification, attempt, error, reply_id, subscriber_id)
+        return
+    logger.info("reply_notification_sent reply=%s subscriber=%s", reply_id, subscriber_id)

@@ -48,6 +48,7 @@ def test_production_settings_start():
         ({"EMAIL_ENCRYPTION_KEYS": None}, "EMAIL_ENCRYPTION_KEYS"),
         ({"SITE_URL": None}, "Set SITE_URL"),
         ({"RECAPTCHA_VERSION": "v9"}, "RECAPTCHA_VERSION must be v2 or v3"),
+        ({"COMMENT_RATE_LIMIT": "many"}, "COMMENT_RATE_LIMIT is invalid"),
     ],
 )
 def test_a_bad_or_missing_value_stops_start_up_with_a_clear_message(overrides, message):
