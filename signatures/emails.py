@@ -5,7 +5,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from . import commenting, signing
 from .models import Signature
@@ -57,6 +57,32 @@ def _sender(petition):
     if petition.email_sender_name:
         return formataddr((petition.email_sender_name, settings.DEFAULT_FROM_EMAIL))
     return settings.DEFAULT_FROM_EMAIL
+
+
+# A digest lists this many comments; the queue in admin has the rest.
+DIGEST_LIST_LIMIT = 50
+
+
+def digest_email(comments, waiting):
+    """The organizers' digest: `comments` newly awaiting moderation, of `waiting` in all."""
+    with translation.override(settings.LANGUAGE_CODE):
+        listed = [
+            (comment, _absolute(reverse("admin:signatures_comment_change", args=[comment.pk])))
+            for comment in comments[:DIGEST_LIST_LIMIT]
+        ]
+        context = {
+            "comments": listed,
+            "more": len(comments) - len(listed),
+            "waiting": waiting,
+            "queue_url": _absolute(reverse("admin:signatures_comment_changelist")),
+        }
+        subject = ngettext(
+            "%(count)s comment awaits moderation",
+            "%(count)s comments await moderation",
+            waiting,
+        ) % {"count": waiting}
+        text = render_to_string("signatures/email/digest.txt", context)
+    return EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, settings.DIGEST_EMAILS)
 
 
 def reply_email(reply, subscriber):

@@ -6,6 +6,7 @@ and always sends what it should (the digest to organizers, reply notifications).
 """
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from .models import Comment, ModerationSettings
-from .tasks import send_reply_notification
+from .tasks import enqueue_at, send_moderation_digest, send_reply_notification
 
 # A web address as people type one: with a scheme, with www., or a bare domain on a common
 # top-level domain. Each address counts once, however long.
@@ -135,8 +136,10 @@ def reply_as_organizer(comment, text, moderator):
 
 
 def after_posting(comment, rules):
-    """What a newly stored comment sets off: notifications, if it is shown at once."""
-    if comment.status == Comment.Status.APPROVED and comment.parent_id:
+    """What a newly stored comment sets off: the digest if it waits, notifications if shown."""
+    if comment.status == Comment.Status.PENDING:
+        schedule_digest(rules)
+    elif comment.status == Comment.Status.APPROVED and comment.parent_id:
         notify_thread(comment)
 
 
@@ -156,3 +159,16 @@ def notify_thread(reply):
     latest = {email_hash: pk for email_hash, pk in subscribers if email_hash != reply.email_hash}
     for subscriber_id in latest.values():
         send_reply_notification.enqueue(reply.pk, subscriber_id)
+
+
+def next_digest_at(rules, now=None):
+    """When the next digest may go out: now, or an interval after the last one."""
+    now = now or timezone.now()
+    if rules.last_digest_at is None:
+        return now
+    return max(now, rules.last_digest_at + timedelta(seconds=settings.DIGEST_INTERVAL))
+
+
+def schedule_digest(rules):
+    if settings.DIGEST_EMAILS:
+        enqueue_at(send_moderation_digest, next_digest_at(rules))

@@ -4,6 +4,8 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from django.conf import settings
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -17,7 +19,8 @@ _MAIL_ERRORS = (OSError, smtplib.SMTPException)
 def enqueue_at(task_, when, *args):
     """Queue `task_` to run at `when` (now, if that has passed).
 
-    Development's immediate backend cannot wait: it skips a task that is not due yet.
+    Development's immediate backend cannot wait: it skips a task that is not due yet (under
+    `make run`, a digest skipped this way comes with the next comment after the hour).
     """
     if when <= timezone.now():
         task_.enqueue(*args)
@@ -65,6 +68,51 @@ def send_signature_email(signature_id, attempt=0):
         _retry_later(send_signature_email, attempt, error, signature_id)
         return
     logger.info("signature_email_sent signature=%s", signature_id)
+
+
+@task()
+def send_moderation_digest(attempt=0):
+    """Email organizers the comments awaiting moderation, at most once per DIGEST_INTERVAL.
+
+    Refuses to send sooner than that after the last digest, and comes back when it may. A
+    comment is marked as reported in the same transaction that sends it, so nothing is
+    reported twice and nothing is missed; if the email fails, nothing is marked.
+    """
+    from .emails import digest_email
+    from .models import Comment, ModerationSettings
+    from .moderation import next_digest_at
+
+    if not settings.DIGEST_EMAILS:
+        return
+    try:
+        with transaction.atomic():
+            # The row lock makes concurrent digest tasks take turns.
+            rules = ModerationSettings.objects.select_for_update().get_or_create(pk=1)[0]
+            unreported = list(
+                Comment.objects.pending()
+                .filter(in_digest=False)
+                .select_related("petition")
+                .order_by("created_at", "pk")
+            )
+            if not unreported:
+                return
+            now = timezone.now()
+            due = next_digest_at(rules, now)
+            if due > now:
+                enqueue_at(send_moderation_digest, due)
+                return
+            waiting = Comment.objects.pending().count()
+            Comment.objects.filter(pk__in=[comment.pk for comment in unreported]).update(
+                in_digest=True
+            )
+            rules.last_digest_at = now
+            rules.save(update_fields=["last_digest_at"])
+            # Sent inside the transaction: if the mail server fails, nothing is marked.
+            digest_email(unreported, waiting).send()
+    except _MAIL_ERRORS as error:
+        _retry_later(send_moderation_digest, attempt, error)
+        return
+    logger.info("moderation_digest_sent comments=%s", len(unreported))
 
 
 @task()

@@ -48,6 +48,7 @@ def test_production_settings_start():
         ({"EMAIL_ENCRYPTION_KEYS": None}, "EMAIL_ENCRYPTION_KEYS"),
         ({"SITE_URL": None}, "Set SITE_URL"),
         ({"RECAPTCHA_VERSION": "v9"}, "RECAPTCHA_VERSION must be v2 or v3"),
+        ({"DIGEST_EMAILS": "team@example.org,nobody"}, "DIGEST_EMAILS contains 'nobody'"),
         ({"COMMENT_RATE_LIMIT": "many"}, "COMMENT_RATE_LIMIT is invalid"),
     ],
 )
@@ -103,3 +104,9 @@ def test_email_url_becomes_a_django_mailer():
         "use_tls": True,
         "timeout": 20,
     }
+
+
+def test_digest_emails_are_a_comma_separated_list():
+    assert _setting_with(
+        "DIGEST_EMAILS", DIGEST_EMAILS="team@example.org, moderator@example.org"
+    ) == ["team@example.org", "moderator@example.org"]
