@@ -116,7 +116,27 @@ class SignatureForm(SpamProtectedForm):
     wants_updates = forms.BooleanField(
         label=_("Send me updates about this petition"), required=False
     )
-    field_order = ["name", "email", "region", "show_name", "privacy", "wants_updates", "website"]
+    comment = PlainTextField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text=_(
+            "Shown below the petition with your first name and initial once a moderator "
+            "approves it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = [
+        "name",
+        "email",
+        "region",
+        "show_name",
+        "comment",
+        "privacy",
+        "wants_updates",
+        "website",
+    ]
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
