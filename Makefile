@@ -63,7 +63,7 @@ messages: $(MO_FILES)
 	msgfmt --check -o $@ $<
 
 makemessages: install
-	$(DEV) $(MANAGE) makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=var
+	$(DEV) $(MANAGE) makemessages --all --no-obsolete --no-location --no-wrap --ignore=.venv --ignore=var
 
 static: install
 	$(TEST) $(MANAGE) collectstatic --no-input -v0

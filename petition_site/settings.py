@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import environ
 from django.conf.locale import LANG_INFO
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -284,6 +285,28 @@ WITHDRAW_LINK_MAX_AGE = _setting("WITHDRAW_LINK_DAYS", env.int, default=365) * 2
 PUBLIC_COUNT_CACHE_SECONDS = 5
 # Days after a petition ends before its signers' names, emails and hashes are erased.
 ANONYMISE_AFTER_DAYS = _setting("ANONYMISE_AFTER_DAYS", env.int, default=90)
+
+# Comments. The rate limit counts comments per IP hash over the window; the flood guard
+# allows one comment per person (email hash, else IP hash) every COMMENT_FLOOD_SECONDS.
+COMMENT_RATE_LIMIT = _setting("COMMENT_RATE_LIMIT", env.int, default=10)
+COMMENT_RATE_WINDOW = 3600
+COMMENT_FLOOD_SECONDS = _setting("COMMENT_FLOOD_SECONDS", env.int, default=15)
+COMMENTS_PER_PAGE = 10
+# Who gets the digest of comments awaiting moderation, at most one every DIGEST_INTERVAL
+# seconds. Empty: no digest.
+DIGEST_EMAILS = [
+    address.strip()
+    for address in _setting("DIGEST_EMAILS", env.list, default=[])
+    if address.strip()
+]
+for _address in DIGEST_EMAILS:
+    try:
+        validate_email(_address)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"DIGEST_EMAILS contains {_address!r}, which is not an email address."
+        ) from None
+DIGEST_INTERVAL = 3600
 
 # Background tasks: the database backend, run by `manage.py db_worker`. Development runs tasks
 # at once, in the request, so `make run` needs no second process (emails print to the console).

@@ -1,13 +1,13 @@
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from . import signing
+from . import commenting, signing
 from .models import Signature
 
 
@@ -47,9 +47,56 @@ def signature_email(signature):
         text = render_to_string(f"signatures/email/{template}.txt", context)
         html = render_to_string(f"signatures/email/{template}.html", context)
 
-    sender = settings.DEFAULT_FROM_EMAIL
-    if petition.email_sender_name:
-        sender = formataddr((petition.email_sender_name, sender))
-    message = EmailMultiAlternatives(subject, text, sender, [address])
+    message = EmailMultiAlternatives(subject, text, _sender(petition), [address])
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _sender(petition):
+    """The site's address, under the petition's neutral sender name if it has one."""
+    if petition.email_sender_name:
+        return formataddr((petition.email_sender_name, settings.DEFAULT_FROM_EMAIL))
+    return settings.DEFAULT_FROM_EMAIL
+
+
+# A digest lists this many comments; the queue in admin has the rest.
+DIGEST_LIST_LIMIT = 50
+
+
+def digest_email(comments, waiting):
+    """The organizers' digest: `comments` newly awaiting moderation, of `waiting` in all."""
+    with translation.override(settings.LANGUAGE_CODE):
+        listed = [
+            (comment, _absolute(reverse("admin:signatures_comment_change", args=[comment.pk])))
+            for comment in comments[:DIGEST_LIST_LIMIT]
+        ]
+        context = {
+            "comments": listed,
+            "more": len(comments) - len(listed),
+            "waiting": waiting,
+            "queue_url": _absolute(reverse("admin:signatures_comment_changelist")),
+        }
+        subject = ngettext(
+            "%(count)s comment awaits moderation",
+            "%(count)s comments await moderation",
+            waiting,
+        ) % {"count": waiting}
+        text = render_to_string("signatures/email/digest.txt", context)
+    return EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, settings.DIGEST_EMAILS)
+
+
+def reply_email(reply, subscriber):
+    """Tell `subscriber`'s author about `reply`, in their language, discreetly if asked."""
+    petition = reply.petition
+    with translation.override(subscriber.language):
+        context = {
+            "reply": reply,
+            "petition": petition,
+            "reply_url": _absolute(reply.get_absolute_url()),
+            "stop_url": _absolute(
+                reverse("signatures:stop_replies", args=[commenting.stop_replies_token(subscriber)])
+            ),
+        }
+        subject = gettext("A reply to your comment")
+        text = render_to_string("signatures/email/reply.txt", context)
+    return EmailMessage(subject, text, _sender(petition), [subscriber.email])

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .captcha import CaptchaField
-from .models import Region
+from .models import COMMENT_MAX_LENGTH, MAX_ID, Comment, Region
 
 # Characters that spreadsheets read as the start of a formula.
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -14,17 +14,53 @@ _URL = re.compile(r"(https?:|ftp:|www\.|\w\.(com|org|net|ru|kg|info|io|me|xyz)\b
 # Control, format, surrogate, private-use and unassigned code points, and U+FFFD, which is
 # what undecodable bytes become.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+# What a text may contain that a name may not: line breaks, tabs, and the joiners that emoji
+# sequences and some scripts (Persian, the Indic scripts) need.
+_TEXT_ALLOWED = {"\n", "\t", "\u200c", "\u200d"}
+
+
+def _unreadable(value, allowed=frozenset()):
+    return any(
+        (unicodedata.category(c) in _FORBIDDEN_CATEGORIES or c == "\ufffd") and c not in allowed
+        for c in value
+    )
 
 
 def validate_plain_name(value):
     if value.startswith(_FORMULA_PREFIXES):
         raise forms.ValidationError(_("A name cannot start with =, +, - or @."), code="formula")
-    if any(unicodedata.category(c) in _FORBIDDEN_CATEGORIES or c == "\ufffd" for c in value):
+    if _unreadable(value):
         raise forms.ValidationError(
             _("The name contains invisible or unreadable characters."), code="control"
         )
     if _URL.search(value):
         raise forms.ValidationError(_("A name cannot contain a web address."), code="url")
+
+
+def validate_plain_text(value):
+    if _unreadable(value, _TEXT_ALLOWED):
+        raise forms.ValidationError(
+            _("The text contains invisible or unreadable characters."), code="control"
+        )
+
+
+class PlainTextField(forms.CharField):
+    """Several lines of plain text: line breaks made uniform, blank runs kept short.
+
+    Browsers send a line break as two characters; normalising first means the length limit
+    counts what the person sees.
+    """
+
+    widget = forms.Textarea
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[validate_plain_text], **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = "\n".join(line.rstrip() for line in value.split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", value).strip()
 
 
 class HoneypotField(forms.CharField):
@@ -84,11 +120,87 @@ class SignatureForm(SpamProtectedForm):
     wants_updates = forms.BooleanField(
         label=_("Send me updates about this petition"), required=False
     )
+    comment = PlainTextField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text=_(
+            "Shown below the petition with your first name and initial once a moderator "
+            "approves it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    field_order = ["name", "email", "region", "show_name", "privacy", "wants_updates", "website"]
+    field_order = [
+        "name",
+        "email",
+        "region",
+        "show_name",
+        "comment",
+        "privacy",
+        "wants_updates",
+        "website",
+    ]
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()
+
+
+class CommentForm(SpamProtectedForm):
+    text = PlainTextField(
+        label=_("Comment"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    author_name = forms.CharField(
+        label=_("Name"),
+        min_length=2,
+        max_length=100,
+        validators=[validate_plain_name],
+        help_text=_("Shown with your comment. It need not be your real name."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        max_length=254,
+        help_text=_("Never shown. Only to tell you about replies, if you ask for it below."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    notify_replies = forms.BooleanField(label=_("Email me when someone replies"), required=False)
+    parent = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+
+    field_order = ["text", "author_name", "email", "notify_replies", "parent", "website"]
+
+    def __init__(self, *args, petition, **kwargs):
+        # The petition page carries the sign form too; its own ids keep the labels apart.
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+
+    def clean_author_name(self):
+        return " ".join(self.cleaned_data["author_name"].split())
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+    def clean_parent(self):
+        """The approved comment of this petition being replied to, or None."""
+        parent_id = self.cleaned_data["parent"]
+        if parent_id is None:
+            return None
+        parent = Comment.objects.approved().filter(petition=self.petition, pk=parent_id).first()
+        if parent is None:
+            raise forms.ValidationError(
+                _("The comment you are replying to is no longer available."), code="parent"
+            )
+        return parent
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("notify_replies") and not cleaned_data.get("email"):
+            self.add_error("email", _("Give your email address to be told about replies."))
+        return cleaned_data

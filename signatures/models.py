@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models import Petition
@@ -20,6 +23,14 @@ class Region(models.TextChoices):
     TALAS = "talas", _("Talas Region")
     ISSYK_KUL = "issyk-kul", _("Issyk-Kul Region")
     ABROAD = "abroad", _("Outside Kyrgyzstan")
+
+
+def public_name(name):
+    """First name and the initial of the last: "Aigul K."."""
+    parts = name.split()
+    if len(parts) < 2:
+        return parts[0] if parts else ""
+    return f"{parts[0]} {parts[-1][0]}."
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -160,11 +171,7 @@ class Signature(models.Model):
 
     @property
     def public_name(self):
-        """First name and the initial of the last: "Aigul K."."""
-        parts = self.name.split()
-        if len(parts) < 2:
-            return parts[0] if parts else ""
-        return f"{parts[0]} {parts[-1][0]}."
+        return public_name(self.name)
 
     def claim_email(self):
         """Take one of the signature's emails, if any are left; True if one was taken.
@@ -176,3 +183,210 @@ class Signature(models.Model):
                 pk=self.pk, emails_sent__lt=settings.SIGNATURE_MAX_EMAILS
             ).update(emails_sent=F("emails_sent") + 1)
         )
+
+
+COMMENT_MAX_LENGTH = 2000
+# The largest id a bigint holds; a larger one in a request is an error, not a 500.
+MAX_ID = 2**63 - 1
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def threads(self, petition):
+        """The petition's approved top-level comments, newest first; replies come separately."""
+        return (
+            self.approved()
+            .filter(petition=petition, parent__isnull=True)
+            .order_by("-created_at", "-pk")
+        )
+
+    def from_ip_hash_since(self, ip_hash, since):
+        return self.filter(ip_hash=ip_hash, created_at__gte=since)
+
+    def purgeable(self, before):
+        """Spam and removed comments decided before `before`, which may now be deleted."""
+        return self.filter(
+            status__in=[Comment.Status.SPAM, Comment.Status.REMOVED], moderated_at__lt=before
+        )
+
+
+class Comment(models.Model):
+    """A comment on a petition, or a reply to one (one level: `parent` is always top-level).
+
+    Moderation never deletes: spam and removed comments stay for audit until
+    `manage.py purge_comments` deletes them.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="comments", verbose_name=_("petition")
+    )
+    # Replies go with their thread when purge_comments deletes it, and only then: it never
+    # deletes a comment that still has replies it keeps.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    author_name = models.CharField(_("name"), max_length=100, blank=True)
+    is_organizer = models.BooleanField(_("by an organizer"), default=False)
+    email_encrypted = models.TextField(
+        _("email (encrypted)"),
+        blank=True,
+        help_text=_("Optional, encrypted at rest; only to tell the author about replies."),
+    )
+    email_hash = models.CharField(_("email hash"), max_length=64, blank=True, editable=False)
+    notify_replies = models.BooleanField(_("wants reply notifications"), default=False)
+    text = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=10)
+    ip_hash = models.CharField(_("IP address hash"), max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
+        help_text=_("Empty when the moderation rules decided."),
+    )
+    in_digest = models.BooleanField(
+        _("in a digest"),
+        default=False,
+        editable=False,
+        help_text=_("Organizers were emailed about it while it was pending."),
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "spam", "removed"]),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(GreaterThanOrEqual(Length("text"), 1))
+                & Q(LessThanOrEqual(Length("text"), COMMENT_MAX_LENGTH)),
+                name="comment_text_length",
+            ),
+            # Every comment but an organizer's has a name to show.
+            models.CheckConstraint(
+                condition=Q(is_organizer=True) | ~Q(author_name=""),
+                name="comment_has_author",
+            ),
+            # The email is there only to notify of replies; without an email, no notification.
+            models.CheckConstraint(
+                condition=Q(notify_replies=False) | ~Q(email_encrypted=""),
+                name="comment_notify_needs_email",
+            ),
+            # Every decision, the rules' or a moderator's, has a date; purging counts from it.
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(moderated_at__isnull=False),
+                name="comment_decided_has_date",
+            ),
+        ]
+        indexes = [
+            # The public thread: approved top-level comments of a petition, newest first.
+            models.Index(
+                fields=["petition", "-created_at"],
+                condition=Q(status="approved", parent__isnull=True),
+                name="comment_thread_idx",
+            ),
+            # The rate limit and the flood guard: recent comments from one IP or one email.
+            models.Index(fields=["ip_hash", "created_at"], name="comment_ip_recent_idx"),
+            models.Index(fields=["email_hash", "created_at"], name="comment_email_recent_idx"),
+            # The moderation queue and the digest.
+            models.Index(
+                fields=["created_at"], condition=Q(status="pending"), name="comment_pending_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        """The comment in place on the petition page, on whichever page its thread is."""
+        return f"{self.petition.get_absolute_url()}?comment={self.pk}#comment-{self.pk}"
+
+    @property
+    def email(self):
+        return privacy.decrypt(self.email_encrypted)
+
+    @property
+    def display_name(self):
+        """The name shown with the comment; an organizer's, in the reader's language."""
+        return gettext("Organizer") if self.is_organizer else self.author_name
+
+    @property
+    def thread(self):
+        """The top-level comment of this comment's thread (itself, if it is one)."""
+        return self.parent or self
+
+
+class ModerationSettings(models.Model):
+    """The organizers' moderation rules: a single row, edited in admin."""
+
+    class Hold(models.TextChoices):
+        EVERY = "every", _("Every comment")
+        FIRST_TIME = "first-time", _("Only comments from people with no approved comment yet")
+
+    hold = models.CharField(
+        _("hold for moderation"), max_length=12, choices=Hold, default=Hold.EVERY
+    )
+    max_links = models.PositiveSmallIntegerField(
+        _("hold comments with this many links"),
+        default=2,
+        help_text=_("A comment with at least this many web addresses waits for moderation."),
+    )
+    hold_words = models.TextField(
+        _("hold words"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line. A comment whose name or text contains one (also "
+            "inside a longer word, in any case) waits for moderation."
+        ),
+    )
+    block_words = models.TextField(
+        _("block words"),
+        blank=True,
+        help_text=_(
+            "One word or phrase per line, matched the same way. A comment that contains one "
+            "goes straight to spam."
+        ),
+    )
+    last_digest_at = models.DateTimeField(
+        _("last digest sent"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="moderation_settings_single_row"),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]

@@ -1,5 +1,6 @@
 """A signature's way in: sign, confirm, withdraw. Views and admin actions call these."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,9 +8,11 @@ from django.core import signing as django_signing
 from django.db import transaction
 from django.utils import timezone
 
-from . import counting, privacy
-from .models import Signature
+from . import commenting, counting, privacy
+from .models import Signature, public_name
 from .tasks import send_signature_email
+
+logger = logging.getLogger(__name__)
 
 _CONFIRM_SALT = "signatures.confirm"
 _WITHDRAW_SALT = "signatures.withdraw"
@@ -19,8 +22,9 @@ def sign(petition, data, *, ip_hash, language):
     """Store a signature, or find the one this email already made; queue its email.
 
     One transaction: the rate check, the insert (the unique constraint on the email hash
-    settles races between concurrent requests) and the email task, so the email is queued
-    if and only if the signature is stored. The caller shows the same page whatever happened.
+    settles races between concurrent requests), the email task and the signer's comment, if
+    any, so the email is queued if and only if the signature is stored. The caller shows the
+    same page whatever happened.
     """
     now = timezone.now()
     since = now - timedelta(seconds=settings.SIGNATURE_RATE_WINDOW)
@@ -60,7 +64,29 @@ def sign(petition, data, *, ip_hash, language):
             )
         if email:
             send_signature_email.enqueue(signature.pk)
+        if data.get("comment"):
+            _comment(petition, data, ip_hash=ip_hash, language=language)
     return signature
+
+
+def _comment(petition, data, *, ip_hash, language):
+    """The signer's comment, under their public name, through the usual moderation rules.
+
+    Over the comment limits the comment is dropped and the signature stands: the page must
+    look the same whatever happened.
+    """
+    try:
+        commenting.post(
+            petition,
+            text=data["comment"],
+            author_name=public_name(data["name"]),
+            email=data["email"],
+            notify_replies=False,
+            ip_hash=ip_hash,
+            language=language,
+        )
+    except commenting.TooManyComments:
+        logger.info("signing_comment_dropped petition=%s reason=limit", petition.pk)
 
 
 def confirm(signature):

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Region, Signature
+from .models import Comment, Region, Signature
 
 CHART_DAYS = 60
 CHART_WIDTH = 720
@@ -61,7 +61,11 @@ def summary(petition=None):
     confirmed = by_status.get(Signature.Status.CONFIRMED, 0)
     pending = by_status.get(Signature.Status.PENDING, 0)
     regions = dict(Region.choices)
+    comments = Comment.objects.pending()
+    if petition is not None:
+        comments = comments.filter(petition=petition)
     return {
+        "pending_comments": comments.count(),
         "confirmed": confirmed,
         "by_status": [
             (label, by_status.get(value, 0)) for value, label in Signature.Status.choices

@@ -4,6 +4,8 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from django.conf import settings
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -11,6 +13,37 @@ logger = logging.getLogger(__name__)
 
 # A mail server that is down gets retried with growing pauses for about a day.
 RETRY_DELAYS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600]
+_MAIL_ERRORS = (OSError, smtplib.SMTPException)
+
+
+def enqueue_at(task_, when, *args):
+    """Queue `task_` to run at `when` (now, if that has passed).
+
+    Development's immediate backend cannot wait: it skips a task that is not due yet (under
+    `make run`, a digest skipped this way comes with the next comment after the hour).
+    """
+    if when <= timezone.now():
+        task_.enqueue(*args)
+    elif task_.get_backend().supports_defer:
+        task_.using(run_after=when).enqueue(*args)
+    else:
+        logger.info("task_not_deferred task=%s run_after=%s", task_.name, when.isoformat())
+
+
+def _retry_later(task_, attempt, error, *args):
+    """Queue `task_` again after this attempt's pause; after the last pause, raise `error`."""
+    if attempt >= len(RETRY_DELAYS):
+        raise error
+    delay = RETRY_DELAYS[attempt]
+    logger.warning(
+        "email_retry task=%s args=%s attempt=%s delay=%ss error=%s",
+        task_.name,
+        list(args),
+        attempt + 1,
+        delay,
+        type(error).__name__,
+    )
+    enqueue_at(task_, timezone.now() + timedelta(seconds=delay), *args, attempt + 1)
 
 
 @task()
@@ -31,20 +64,8 @@ def send_signature_email(signature_id, attempt=0):
         return
     try:
         message.send()
-    except (OSError, smtplib.SMTPException) as error:
-        if attempt >= len(RETRY_DELAYS):
-            raise
-        delay = RETRY_DELAYS[attempt]
-        logger.warning(
-            "signature_email_retry signature=%s attempt=%s delay=%ss error=%s",
-            signature_id,
-            attempt + 1,
-            delay,
-            type(error).__name__,
-        )
-        send_signature_email.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
-            signature_id, attempt + 1
-        )
+    except _MAIL_ERRORS as error:
+        _retry_later(send_signature_email, attempt, error, signature_id)
         return
     logger.info("signature_email_sent signature=%s", signature_id)
 
@@ -72,3 +93,70 @@ def schedule_anonymisation(delay=timedelta(0)):
     if not waiting:
         anonymise_due_signatures.using(run_after=timezone.now() + delay).enqueue()
     return not waiting
+
+
+@task()
+def send_moderation_digest(attempt=0):
+    """Email organizers the comments awaiting moderation, at most once per DIGEST_INTERVAL.
+
+    Refuses to send sooner than that after the last digest, and comes back when it may. A
+    comment is marked as reported in the same transaction that sends it, so nothing is
+    reported twice and nothing is missed; if the email fails, nothing is marked.
+    """
+    from .emails import digest_email
+    from .models import Comment, ModerationSettings
+    from .moderation import next_digest_at
+
+    if not settings.DIGEST_EMAILS:
+        return
+    try:
+        with transaction.atomic():
+            # The row lock makes concurrent digest tasks take turns.
+            rules = ModerationSettings.objects.select_for_update().get_or_create(pk=1)[0]
+            unreported = list(
+                Comment.objects.pending()
+                .filter(in_digest=False)
+                .select_related("petition")
+                .order_by("created_at", "pk")
+            )
+            if not unreported:
+                return
+            now = timezone.now()
+            due = next_digest_at(rules, now)
+            if due > now:
+                enqueue_at(send_moderation_digest, due)
+                return
+            waiting = Comment.objects.pending().count()
+            Comment.objects.filter(pk__in=[comment.pk for comment in unreported]).update(
+                in_digest=True
+            )
+            rules.last_digest_at = now
+            rules.save(update_fields=["last_digest_at"])
+            # Sent inside the transaction: if the mail server fails, nothing is marked.
+            digest_email(unreported, waiting).send()
+    except _MAIL_ERRORS as error:
+        _retry_later(send_moderation_digest, attempt, error)
+        return
+    logger.info("moderation_digest_sent comments=%s", len(unreported))
+
+
+@task()
+def send_reply_notification(reply_id, subscriber_id, attempt=0):
+    """Tell the author of comment `subscriber_id` about the approved reply `reply_id`."""
+    from .emails import reply_email
+    from .models import Comment
+
+    reply = Comment.objects.approved().select_related("petition").filter(pk=reply_id).first()
+    subscriber = (
+        Comment.objects.filter(pk=subscriber_id, notify_replies=True)
+        .exclude(email_encrypted="")
+        .first()
+    )
+    if reply is None or subscriber is None:
+        return
+    try:
+        reply_email(reply, subscriber).send()
+    except _MAIL_ERRORS as error:
+        _retry_later(send_reply_notification, attempt, error, reply_id, subscriber_id)
+        return
+    logger.info("reply_notification_sent reply=%s subscriber=%s", reply_id, subscriber_id)

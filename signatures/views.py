@@ -1,20 +1,22 @@
 from functools import wraps
 
+from django.contrib import messages
 from django.core.signing import BadSignature, SignatureExpired
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from petitions.models import Petition
 
-from . import privacy, signing
+from . import commenting, privacy, signing
 from .captcha import with_captcha_csp
 from .counting import public_count
-from .forms import SignatureForm
-from .models import Signature
+from .forms import CommentForm, SignatureForm
+from .models import Comment, Signature
 
 
 def _published(slug):
@@ -67,8 +69,8 @@ def thanks(request, slug):
     )
 
 
-def _from_link(read_token):
-    """Turn an emailed link's token into its signature; a broken or expired link is a 400.
+def _from_link(read_token, queryset):
+    """Turn an emailed link's token into its row; a broken or expired link is a 400.
 
     Links are opened by mail scanners too, so a GET only ever shows a button.
     """
@@ -79,23 +81,20 @@ def _from_link(read_token):
         @wraps(view)
         def wrapped(request, token):
             try:
-                signature_id = read_token(token)
+                pk = read_token(token)
             except BadSignature as error:
                 expired = isinstance(error, SignatureExpired)
                 return render(
                     request, "signatures/link_invalid.html", {"expired": expired}, status=400
                 )
-            signature = get_object_or_404(
-                Signature.objects.select_related("petition"), pk=signature_id
-            )
-            return view(request, signature)
+            return view(request, get_object_or_404(queryset, pk=pk))
 
         return wrapped
 
     return decorator
 
 
-@_from_link(signing.read_confirm_token)
+@_from_link(signing.read_confirm_token, Signature.objects.select_related("petition"))
 def confirm(request, signature):
     if request.method == "POST":
         signing.confirm(signature)
@@ -107,13 +106,83 @@ def confirm(request, signature):
     return render(request, "signatures/confirm.html", {"petition": signature.petition})
 
 
-@_from_link(signing.read_withdraw_token)
+@_from_link(signing.read_withdraw_token, Signature.objects.select_related("petition"))
 def withdraw(request, signature):
     if request.method == "POST":
         signing.withdraw(signature)
     if request.method == "POST" or signature.status == Signature.Status.WITHDRAWN:
         return redirect("signatures:withdrawn")
     return render(request, "signatures/withdraw.html", {"petition": signature.petition})
+
+
+@with_captcha_csp
+@require_http_methods(["GET", "POST"])
+def comment(request, slug):
+    """The comment form on a page of its own: for replies, and to show a form's errors."""
+    petition = _published(slug)
+    if request.method == "POST":
+        form = CommentForm(request.POST, petition=petition)
+        if form.is_bot:
+            messages.info(request, _("Your comment is awaiting moderation."))
+            return redirect(f"{petition.get_absolute_url()}#comments")
+        if form.is_valid():
+            return _post_comment(request, petition, form.cleaned_data)
+        replying_to = commenting.approved_comment(petition, request.POST.get("parent"))
+    else:
+        replying_to = commenting.approved_comment(petition, request.GET.get("reply_to"))
+        form = CommentForm(petition=petition, initial={"parent": getattr(replying_to, "pk", None)})
+    return render(
+        request,
+        "signatures/comment.html",
+        {"petition": petition, "form": form, "replying_to": replying_to},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _post_comment(request, petition, data):
+    try:
+        comment = commenting.post(
+            petition,
+            text=data["text"],
+            author_name=data["author_name"],
+            email=data["email"],
+            notify_replies=data["notify_replies"],
+            replying_to=data["parent"],
+            ip_hash=privacy.ip_hash(request),
+            language=get_language(),
+        )
+    except commenting.TooManyComments as limit:
+        response = render(
+            request,
+            "signatures/comment_limit.html",
+            {
+                "petition": petition,
+                "flood": limit.flood,
+                "seconds": limit.retry_after,
+                "text": data["text"],
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(limit.retry_after)
+        return response
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, _("Thank you. Your comment is published."))
+        return redirect(comment.get_absolute_url())
+    # Spam hears the same as everyone else.
+    messages.info(request, _("Your comment is awaiting moderation."))
+    return redirect(f"{petition.get_absolute_url()}#comments")
+
+
+@_from_link(commenting.read_stop_replies_token, Comment.objects.select_related("petition"))
+def stop_replies(request, comment):
+    if request.method == "POST":
+        commenting.stop_replies(comment)
+        return redirect(request.path)
+    return render(
+        request,
+        "signatures/stop_replies.html",
+        {"petition": comment.petition, "stopped": not comment.notify_replies},
+    )
 
 
 @require_GET

@@ -92,3 +92,21 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """Point mail at a closed port, as when the server is down; call the result to restore it."""
+    working = settings.MAILERS
+    # Nothing listens on the discard port: the connection is refused.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+
+    def restore():
+        settings.MAILERS = working
+
+    return restore

@@ -42,3 +42,30 @@ def make_signature(petition, email="signer@example.org", **fields):
         email_hash=privacy.email_hash(email),
         **fields,
     )
+
+
+def comment_data(**overrides):
+    """What a person fills into the comment form."""
+    data = {"text": "I signed and I hope they listen.", "author_name": "Aigul"}
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_comment(petition, text="A comment.", **fields):
+    """A stored comment, approved unless told otherwise."""
+    from django.utils import timezone
+
+    from signatures import privacy
+    from signatures.models import Comment
+
+    email = fields.pop("email", "")
+    if email:
+        fields.setdefault("email_hash", privacy.email_hash(email))
+        if fields.get("notify_replies"):
+            fields.setdefault("email_encrypted", privacy.encrypt(email))
+    fields.setdefault("status", Comment.Status.APPROVED)
+    fields.setdefault("author_name", "" if fields.get("is_organizer") else "Commenter")
+    fields.setdefault("language", "en")
+    if fields["status"] != Comment.Status.PENDING:
+        fields.setdefault("moderated_at", timezone.now())
+    return Comment.objects.create(petition=petition, text=text, **fields)

@@ -63,6 +63,8 @@ def test_production_settings_start():
         ({"AXES_COOLOFF_MINUTES": "an hour"}, "AXES_COOLOFF_MINUTES is invalid"),
         ({"SESSION_COOKIE_AGE": "0"}, "SESSION_COOKIE_AGE must be a positive"),
         ({"SESSION_COOKIE_AGE": "8h"}, "SESSION_COOKIE_AGE is invalid"),
+        ({"DIGEST_EMAILS": "team@example.org,nobody"}, "DIGEST_EMAILS contains 'nobody'"),
+        ({"COMMENT_RATE_LIMIT": "many"}, "COMMENT_RATE_LIMIT is invalid"),
     ],
 )
 def test_a_bad_or_missing_value_stops_start_up_with_a_clear_message(overrides, message):
@@ -91,17 +93,23 @@ def test_debug_is_off_unless_asked_for():
     assert settings.SESSION_COOKIE_SECURE is True
 
 
-def test_email_url_becomes_a_django_mailer():
+def _setting_with(name, **environment):
+    """The value of setting `name` in a process started with these extra variables."""
     result = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.MAILERS)"],
+        [sys.executable, "-c", f"from django.conf import settings; print(settings.{name})"],
         cwd=settings.BASE_DIR,
-        env={**BASE, "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.org:587"},
+        env={**BASE, **environment},
         capture_output=True,
         text=True,
         timeout=60,
     )
+    return eval(result.stdout)  # noqa: S307 - our own settings' repr
 
-    mailer = eval(result.stdout)["default"]  # noqa: S307 - our own settings' repr
+
+def test_email_url_becomes_a_django_mailer():
+    mailer = _setting_with("MAILERS", EMAIL_URL="smtp+tls://mailer:secret@mail.example.org:587")[
+        "default"
+    ]
     assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert mailer["OPTIONS"] == {
         "host": "mail.example.org",
@@ -150,3 +158,9 @@ def test_organizers_access_reads_the_environment(variable, value, setting, expec
     show = f"from django.conf import settings; print(settings.{setting})"
 
     assert _print(show, **{variable: value}) == expected
+
+
+def test_digest_emails_are_a_comma_separated_list():
+    assert _setting_with(
+        "DIGEST_EMAILS", DIGEST_EMAILS="team@example.org, moderator@example.org"
+    ) == ["team@example.org", "moderator@example.org"]

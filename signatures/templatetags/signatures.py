@@ -1,8 +1,10 @@
 from django import template
+from django.conf import settings
 
+from signatures import commenting
 from signatures.captcha import CaptchaField
 from signatures.counting import public_count, recent_public_signers
-from signatures.forms import SignatureForm
+from signatures.forms import CommentForm, SignatureForm
 from signatures.models import Region
 
 register = template.Library()
@@ -32,6 +34,23 @@ def signature_counter(petition, count=None):
     return {"petition": petition, "count": count}
 
 
-@register.simple_tag
-def captcha_script_url():
-    return CaptchaField.script_url()
+@register.inclusion_tag("includes/comment_thread.html", takes_context=True)
+def comment_thread(context, petition):
+    """A page of the approved comments (?comments=N, or ?comment=<id> to find one) and the form."""
+    request = context["request"]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "petition": petition,
+        "page": commenting.thread_page(
+            petition, request.GET.get("comments"), showing=request.GET.get("comment")
+        ),
+        "form": CommentForm(petition=petition),
+        "messages": context.get("messages"),
+    }
+
+
+@register.inclusion_tag("includes/captcha_scripts.html")
+def captcha_scripts():
+    """reCAPTCHA's script, once per page however many forms carry the CAPTCHA."""
+    return {"enabled": settings.CAPTCHA_ENABLED, "api_url": CaptchaField.script_url()}

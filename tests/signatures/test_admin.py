@@ -260,6 +260,7 @@ def test_the_statistics_page_draws_a_chart_from_real_rows(organizer_client, peti
     assert "Confirmation rate" in html
     assert "67 %" in html
     assert "Osh Region" in html
+    assert "Comments awaiting moderation" in html
 
 
 @pytest.mark.parametrize("action", ["close_action", "reopen_action"])

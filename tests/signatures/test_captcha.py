@@ -8,8 +8,8 @@ from urllib.error import URLError
 import pytest
 from django.core import checks
 
-from signatures.models import Signature
-from tests.factories import sign_data
+from signatures.models import Comment, Signature
+from tests.factories import comment_data, sign_data
 
 
 @pytest.fixture
@@ -104,3 +104,29 @@ def test_no_warning_when_the_captcha_is_on(captcha_on):
     messages = checks.run_checks(tags=[checks.Tags.security])
 
     assert not any(message.id == "signatures.W001" for message in messages)
+
+
+def test_the_captcha_guards_comments_as_it_guards_signatures(client, petition, captcha_on):
+    page = client.get(f"/en/petitions/{petition.slug}/")
+    html = page.content.decode()
+    # Two forms with the CAPTCHA, one copy of Google's script.
+    assert html.count('class="g-recaptcha"') == 2
+    assert html.count("https://www.google.com/recaptcha/api.js") == 1
+    assert "https://www.google.com/recaptcha/" in page["Content-Security-Policy"]
+
+    with _google_says(False):
+        refused = client.post(
+            f"/en/petitions/{petition.slug}/comment/",
+            comment_data(**{"g-recaptcha-response": "token"}),
+        )
+    assert refused.status_code == 400
+    assert "The CAPTCHA check failed." in refused.content.decode()
+    assert "https://www.google.com/recaptcha/" in refused["Content-Security-Policy"]
+    assert Comment.objects.count() == 0
+
+    with _google_says(True):
+        client.post(
+            f"/en/petitions/{petition.slug}/comment/",
+            comment_data(**{"g-recaptcha-response": "token"}),
+        )
+    assert Comment.objects.count() == 1

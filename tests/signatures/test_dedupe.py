@@ -1,13 +1,12 @@
 """One signature per person and petition, whatever the spelling of the address."""
 
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 
 from signatures import privacy
 from signatures.models import Signature
+from tests.concurrency import at_once
 from tests.factories import make_petition, make_signature, sign_data
 
 
@@ -111,26 +110,16 @@ def test_the_response_is_the_same_whether_or_not_the_address_signed(client, peti
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_of_one_address_store_exactly_one_row():
     petition = make_petition(slug="race")
-    start = threading.Barrier(8)
-    statuses = []
 
-    def submit(index):
-        try:
-            start.wait()
-            response = Client().post(
-                f"/en/petitions/{petition.slug}/sign/",
-                sign_data(email=f"Race.Condition+{index}@Example.org"),
-                REMOTE_ADDR=f"10.1.0.{index}",
-            )
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+    def sign(index):
+        response = Client().post(
+            f"/en/petitions/{petition.slug}/sign/",
+            sign_data(email=f"Race.Condition+{index}@Example.org"),
+            REMOTE_ADDR=f"10.1.0.{index}",
+        )
+        return response.status_code
 
-    threads = [threading.Thread(target=submit, args=(index,)) for index in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(8, sign)
 
     assert statuses == [302] * 8
     assert Signature.objects.count() == 1

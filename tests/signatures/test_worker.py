@@ -49,17 +49,9 @@ def test_the_real_db_worker_process_sends_the_queued_email(client, tmp_path):
 
 
 def test_a_mail_server_outage_keeps_the_signature_and_retries_later(
-    client, petition, run_tasks, mailoutbox, settings
+    client, petition, run_tasks, mailoutbox, mail_server_down
 ):
     client.post(f"/en/petitions/{petition.slug}/sign/", sign_data())
-    working_mailers = settings.MAILERS
-    # Nothing listens on the discard port: the connection is refused, as when the server is down.
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
-        }
-    }
 
     run_tasks()
 
@@ -69,7 +61,7 @@ def test_a_mail_server_outage_keeps_the_signature_and_retries_later(
     assert retry.run_after > timezone.now()
     assert retry.args_kwargs["args"] == [Signature.objects.get().pk, 1]
 
-    settings.MAILERS = working_mailers
+    mail_server_down()
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     run_tasks()
 

@@ -15,9 +15,9 @@ from django.utils.translation import ngettext
 
 from petitions.models import Petition
 
-from . import privacy, signing, statistics
-from .export import DELIMITERS, csv_response
-from .models import Signature
+from .. import privacy, signing, statistics
+from ..export import DELIMITERS, csv_response
+from ..models import Signature
 
 
 class ReasonForm(forms.Form):
