@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from petition_site.views import favicon, robots_txt
@@ -14,6 +15,9 @@ if settings.ADMIN_REQUIRE_OTP:
     # The one place the admin asks for a second factor: staff reach it only once a confirmed
     # device of theirs (an authenticator app, or a one-time static code) has verified them.
     admin.site.__class__ = OTPAdminSite
+admin.site.site_header = _("Petition administration")
+admin.site.site_title = _("Petition administration")
+admin.site.index_title = _("Campaign")
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

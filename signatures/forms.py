@@ -10,7 +10,8 @@ from .models import COMMENT_MAX_LENGTH, MAX_ID, Comment, Region
 
 # Characters that spreadsheets read as the start of a formula.
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
-_URL = re.compile(r"(https?:|ftp:|www\.|\w\.(com|org|net|ru|kg|info|io|me|xyz)\b|/)", re.I)
+_URL = re.compile(r"(https?:|ftp:|www\.|\w\.(com|org|net|ru|kg|info|io|me|xyz)\b)", re.I)
+_MARKUP = re.compile(r"[<>]")
 # Control, format, surrogate, private-use and unassigned code points, and U+FFFD, which is
 # what undecodable bytes become.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
@@ -35,6 +36,8 @@ def validate_plain_name(value):
         )
     if _URL.search(value):
         raise forms.ValidationError(_("A name cannot contain a web address."), code="url")
+    if _MARKUP.search(value):
+        raise forms.ValidationError(_("A name cannot contain < or >."), code="markup")
 
 
 def validate_plain_text(value):

@@ -187,6 +187,10 @@ class SignatureAdmin(admin.ModelAdmin):
             messages.SUCCESS if sent else messages.WARNING,
         )
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"can_bulk_invalidate": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
+
     # Views of their own
 
     def get_urls(self):

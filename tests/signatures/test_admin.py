@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -279,3 +280,22 @@ def test_organizers_open_and_close_petitions(organizer_client, db, action):
     else:
         assert petition.status == "open"
         assert petition.closed_at is None
+
+
+def test_the_chart_draws_in_russian_too(organizer_client, petition, signed):
+    html = organizer_client.get(
+        f"{CHANGELIST}statistics/", HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+
+    heights = re.findall(r'<rect x="[^"]+" y="[^"]+" width="([^"]+)" height="([^"]+)"', html)
+    assert len(heights) == 60
+    assert all("," not in width + height for width, height in heights)
+
+
+def test_the_bulk_invalidation_link_shows_for_those_who_may_use_it(
+    organizer_client, client, signed
+):
+    assert "bulk-invalidate/" in organizer_client.get(CHANGELIST).content.decode()
+    assert (
+        "bulk-invalidate/" not in _staff(client, "view_signature").get(CHANGELIST).content.decode()
+    )

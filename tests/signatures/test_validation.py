@@ -22,6 +22,7 @@ def _sign(client, petition, language="en", **data):
         ({"name": "Visit https://spam.example"}, "A name cannot contain a web address."),
         ({"name": "Cheap pills www.pills"}, "A name cannot contain a web address."),
         ({"name": "buy at shop.com now"}, "A name cannot contain a web address."),
+        ({"name": "Anna <i>X</i>"}, "A name cannot contain &lt; or &gt;."),
         ({"name": "=HYPERLINK(1)"}, "A name cannot start with =, +, - or @."),
         ({"name": "+Anna"}, "A name cannot start with =, +, - or @."),
         ({"name": "-Anna"}, "A name cannot start with =, +, - or @."),
