@@ -113,25 +113,34 @@ def validate_html(htmldir):
     return errors, warnings
 
 
-def _lighthouse_once(url, output_path):
-    subprocess.run(
-        [
-            "node",
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            "--form-factor=mobile",
-            "--only-categories=performance,accessibility,best-practices,seo",
-            "--output=json",
-            "--output=html",
-            f"--output-path={output_path}",
-            "--chrome-flags=" + " ".join(CHROMIUM_FLAGS),
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-        timeout=300,
-    )
-    return json.loads(output_path.with_suffix(".report.json").read_text())
+def _lighthouse_once(url, output_path, attempts=3):
+    """One Lighthouse run. Now and then the trace it records lacks an event (NO_NAVSTART,
+    NO_FCP) and it stops with "Please run Lighthouse again.": then it runs again."""
+    for attempt in range(1, attempts + 1):
+        result = subprocess.run(
+            [
+                "node",
+                str(LIGHTHOUSE),
+                url,
+                "--quiet",
+                "--form-factor=mobile",
+                "--only-categories=performance,accessibility,best-practices,seo",
+                "--output=json",
+                "--output=html",
+                f"--output-path={output_path}",
+                "--chrome-flags=" + " ".join(CHROMIUM_FLAGS),
+            ],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if result.returncode == 0:
+            return json.loads(output_path.with_suffix(".report.json").read_text())
+        said = (result.stdout + result.stderr).strip()
+        if "run Lighthouse again" not in said or attempt == attempts:
+            raise RuntimeError(f"Lighthouse failed: {said[-2000:]}")
+        print(f"     Lighthouse asked to be run again: {said[-200:]}", flush=True)
 
 
 def lighthouse(url, outdir, runs=5):
