@@ -19,7 +19,7 @@ TEST := DEBUG=false SECURE_SSL_REDIRECT=false \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench bench-export install lint format messages makemessages check-migrations static clean
+.PHONY: run test bench bench-export quality install lint format messages makemessages check-migrations static clean
 
 .venv/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv==$(UV_VERSION)
@@ -45,6 +45,19 @@ bench: install messages
 bench-export: install messages static
 	$(PY) bench/export_memory.py
 
+# Page quality in Chromium against gunicorn + PostgreSQL: a visitor signs and confirms, axe-core,
+# the Nu HTML Checker, Lighthouse and the page's weight; stops by itself (about three minutes).
+# No tool may download a browser: Debian's Chromium is the only one used.
+quality: install messages quality/node_modules/.installed
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) quality/run.py
+
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime; Debian's is used.
+quality/node_modules/.installed: quality/package.json quality/package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix quality --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
@@ -69,4 +82,4 @@ static: install
 	$(TEST) $(MANAGE) collectstatic --no-input -v0
 
 clean:
-	rm -rf .venv var $(MO_FILES)
+	rm -rf .venv var quality/node_modules $(MO_FILES)

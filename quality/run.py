@@ -1,0 +1,161 @@
+"""Page quality: the public pages as production serves them, judged by the web's own judges.
+
+Starts a throwaway database, gunicorn with production settings and the email worker on
+127.0.0.1, then: a visitor signs and confirms in Chromium (with and without JavaScript) and
+switches language; axe-core and the Nu HTML Checker go through every public page in both
+languages; Lighthouse scores the petition page on a phone; the page's bytes are added up.
+Stops everything by itself and exits non-zero if any check fails. Run it with `make quality`.
+Screenshots, the saved pages and Lighthouse's report land in var/quality/.
+"""
+
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from browser import language_switch, launch, petition_path, screenshots, sign_and_confirm
+from checks import axe_and_save_html, lighthouse, page_weight, validate_html
+from playwright.sync_api import sync_playwright
+from server import ROOT, running_site
+
+OUT = ROOT / "var" / "quality"
+LIGHTHOUSE_MINIMUM = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 100}
+MAX_WEIGHT = 40_000  # bytes: HTML + CSS + our JS, compressed
+
+
+class Report:
+    def __init__(self):
+        self.failed = []
+
+    def check(self, name, run):
+        """Run one check; a failure is reported and the other checks still run."""
+        started = time.monotonic()
+        try:
+            detail = run()
+        except Exception as error:  # reported; the other checks still run
+            self.failed.append(name)
+            print(f"FAIL {name}: {error}", flush=True)
+            traceback.print_exc(limit=3)
+            return None
+        shown = detail if isinstance(detail, str) else "done"
+        print(f"ok   {name} ({time.monotonic() - started:.0f} s): {shown}", flush=True)
+        return detail
+
+    def require(self, name, ok, lines=()):
+        if not ok:
+            self.failed.append(name)
+        for line in lines:
+            print(f"     {line}")
+
+
+def main():
+    started = time.monotonic()
+    shutil.rmtree(OUT, ignore_errors=True)
+    htmldir = OUT / "html"
+    htmldir.mkdir(parents=True)
+    report = Report()
+    with (
+        tempfile.TemporaryDirectory(prefix="petition-quality-") as workdir,
+        open(OUT / "server.log", "w") as log,
+        running_site(Path(workdir), log) as base,
+    ):
+        maildir = Path(workdir) / "mail"
+        print(
+            f"site: {base} (production settings, 2 gunicorn workers, db_worker; "
+            "their output in var/quality/server.log)",
+            flush=True,
+        )
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            report.check(
+                "sign → email → confirm (ru, 360 px, JavaScript on)",
+                lambda: sign_and_confirm(
+                    browser, base, maildir, javascript=True, address="visitor@example.org"
+                ),
+            )
+            report.check(
+                "sign → email → confirm (ru, 360 px, JavaScript off)",
+                lambda: sign_and_confirm(
+                    browser, base, maildir, javascript=False, address="no-js@example.org"
+                ),
+            )
+            report.check("language switch keeps the page", lambda: language_switch(browser, base))
+            report.check("screenshots in var/quality/", lambda: screenshots(browser, base, OUT))
+            violations = report.check(
+                "axe-core on every public page",
+                lambda: axe_and_save_html(browser, base, maildir, htmldir),
+            )
+            browser.close()
+
+        axe_count = None
+        if violations is not None:
+            axe_count = sum(len(found) for found in violations.values())
+            report.require(
+                "axe violations",
+                axe_count == 0,
+                [f"{page}: {v}" for page, found in violations.items() for v in found],
+            )
+            print(
+                f"     axe: {axe_count} violations on {len(violations)} pages "
+                "(12 in each language), each at 360 and 1280 px"
+            )
+
+        vnu = report.check("Nu HTML Checker", lambda: validate_html(htmldir))
+        vnu_count = None
+        if vnu is not None:
+            errors, warnings = vnu
+            vnu_count = sum(len(found) for found in errors.values())
+            report.require(
+                "HTML errors",
+                vnu_count == 0,
+                [f"{name}: {error}" for name, found in errors.items() for error in found],
+            )
+            print(f"     vnu: {vnu_count} errors, {warnings} warnings in {len(errors)} pages")
+
+        scores = {}
+        result = report.check(
+            "Lighthouse, mobile, petition page (ru), median of 5 runs",
+            lambda: lighthouse(base + petition_path("ru"), OUT),
+        )
+        if result is not None:
+            scores, every, median, lost = result
+            print(f"     performance of each run: {every}; report: lighthouse-{median}.report.html")
+            below = [
+                f"{key} {scores.get(key)} < {minimum}"
+                for key, minimum in LIGHTHOUSE_MINIMUM.items()
+                if scores.get(key, 0) < minimum
+            ]
+            report.require("Lighthouse scores", not below, below + [f"lost: {a}" for a in lost])
+            print("     " + ", ".join(f"{key} {value}" for key, value in scores.items()))
+
+        weight = report.check(
+            "page weight, petition page (ru)", lambda: page_weight(base, petition_path("ru"))
+        )
+        total = None
+        if weight is not None:
+            total = sum(weight.values())
+            report.require("page weight", total <= MAX_WEIGHT)
+            parts = ", ".join(f"{name} {size:,} B" for name, size in weight.items())
+            print(f"     {total:,} bytes ≤ {MAX_WEIGHT:,}? {total <= MAX_WEIGHT} ({parts})")
+
+    seconds = time.monotonic() - started
+    print(
+        f"performance={scores.get('performance')} accessibility={scores.get('accessibility')} "
+        f"best_practices={scores.get('best-practices')} seo={scores.get('seo')} "
+        f"axe_violations={axe_count} vnu_errors={vnu_count} "
+        f"weight_bytes={total} seconds={seconds:.0f}"
+    )
+    if report.failed:
+        print("FAILED: " + "; ".join(report.failed))
+        return 1
+    print("All page quality checks passed.")
+    return 0
+
+
+if __name__ == "__main__":
+    # Stopped from outside (a CI time-out, kill): still stop the site and drop its database.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    sys.exit(main())
