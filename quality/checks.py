@@ -113,7 +113,7 @@ def validate_html(htmldir):
     return errors, warnings
 
 
-def _lighthouse_once(url, output_path, attempts=3):
+def _lighthouse_once(url, output_path, attempts=5):
     """One Lighthouse run. Now and then the trace it records lacks an event (NO_NAVSTART,
     NO_FCP) and it stops with "Please run Lighthouse again.": then it runs again."""
     for attempt in range(1, attempts + 1):
