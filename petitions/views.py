@@ -49,7 +49,8 @@ def detail(request, slug):
     return _render_petition(request, petition)
 
 
-def _published(slug):
+def published_or_404(slug):
+    """A published petition by slug, from the short cache the busy pages share."""
     try:
         return Petition.objects.published_cached(slug)
     except Petition.DoesNotExist:
@@ -59,7 +60,7 @@ def _published(slug):
 @cache_control(public=True, max_age=sharing.IMAGE_CACHE_SECONDS)
 def share_image(request, slug):
     """The preview image that WhatsApp, Telegram, Facebook and VK show for a shared link."""
-    petition = _published(slug)
+    petition = published_or_404(slug)
     png = sharing.share_image(petition, public_count(petition), get_language())
     return HttpResponse(png, content_type="image/png")
 
@@ -86,7 +87,7 @@ def poster(request, slug):
 @cache_control(public=True, max_age=5)
 def api_detail(request, slug):
     """The petition's public figures as JSON; no personal data."""
-    petition = _published(slug)
+    petition = published_or_404(slug)
     return JsonResponse(
         {
             "slug": petition.slug,

@@ -87,7 +87,15 @@ class SignatureQuerySet(models.QuerySet):
         return True
 
 
-class Signature(models.Model):
+class EncryptedEmail:
+    """For models with an `email_encrypted` field: the plaintext, decrypted on demand."""
+
+    @property
+    def email(self):
+        return privacy.decrypt(self.email_encrypted)
+
+
+class Signature(EncryptedEmail, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -166,10 +174,6 @@ class Signature(models.Model):
         return f"#{self.pk} ({self.get_status_display()})"
 
     @property
-    def email(self):
-        return privacy.decrypt(self.email_encrypted)
-
-    @property
     def public_name(self):
         return public_name(self.name)
 
@@ -215,7 +219,7 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
-class Comment(models.Model):
+class Comment(EncryptedEmail, models.Model):
     """A comment on a petition, or a reply to one (one level: `parent` is always top-level).
 
     Moderation never deletes: spam and removed comments stay for audit until
@@ -326,10 +330,6 @@ class Comment(models.Model):
     def get_absolute_url(self):
         """The comment in place on the petition page, on whichever page its thread is."""
         return f"{self.petition.get_absolute_url()}?comment={self.pk}#comment-{self.pk}"
-
-    @property
-    def email(self):
-        return privacy.decrypt(self.email_encrypted)
 
     @property
     def display_name(self):

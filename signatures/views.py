@@ -2,7 +2,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.signing import BadSignature, SignatureExpired
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from petitions.models import Petition
+from petitions.views import published_or_404
 
 from . import commenting, privacy, signing
 from .captcha import with_captcha_csp
@@ -19,17 +19,10 @@ from .forms import CommentForm, SignatureForm
 from .models import Comment, Signature
 
 
-def _published(slug):
-    try:
-        return Petition.objects.published_cached(slug)
-    except Petition.DoesNotExist:
-        raise Http404("No such petition.") from None
-
-
 @with_captcha_csp
 @require_http_methods(["GET", "POST"])
 def sign(request, slug):
-    petition = _published(slug)
+    petition = published_or_404(slug)
     if not petition.is_open:
         return render(request, "signatures/closed.html", {"petition": petition}, status=403)
     form = SignatureForm(request.POST or None)
@@ -52,12 +45,12 @@ def sign(request, slug):
 
 @require_GET
 def check_email(request, slug):
-    return render(request, "signatures/check_email.html", {"petition": _published(slug)})
+    return render(request, "signatures/check_email.html", {"petition": published_or_404(slug)})
 
 
 @require_GET
 def thanks(request, slug):
-    petition = _published(slug)
+    petition = published_or_404(slug)
     return render(
         request,
         "signatures/thanks.html",
@@ -119,7 +112,7 @@ def withdraw(request, signature):
 @require_http_methods(["GET", "POST"])
 def comment(request, slug):
     """The comment form on a page of its own: for replies, and to show a form's errors."""
-    petition = _published(slug)
+    petition = published_or_404(slug)
     if request.method == "POST":
         form = CommentForm(request.POST, petition=petition)
         if form.is_bot:
@@ -198,7 +191,7 @@ def privacy_notice(request):
 @require_GET
 @cache_control(public=True, max_age=5)
 def count_json(request, slug):
-    petition = _published(slug)
+    petition = published_or_404(slug)
     return JsonResponse(
         {
             "slug": petition.slug,
