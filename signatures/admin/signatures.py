@@ -244,7 +244,8 @@ class SignatureAdmin(admin.ModelAdmin):
     def statistics_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        petition = Petition.objects.filter(pk=request.GET.get("petition") or None).first()
+        chosen = request.GET.get("petition", "")
+        petition = Petition.objects.filter(pk=chosen).first() if chosen.isdigit() else None
         return self._page(
             request,
             "statistics.html",

@@ -299,3 +299,12 @@ def test_the_bulk_invalidation_link_shows_for_those_who_may_use_it(
     assert (
         "bulk-invalidate/" not in _staff(client, "view_signature").get(CHANGELIST).content.decode()
     )
+
+
+@pytest.mark.parametrize("chosen", ["abc", "-1", "99999999999999999999", ""])
+def test_a_bad_petition_choice_on_the_statistics_page_shows_all_petitions(
+    organizer_client, signed, chosen
+):
+    response = organizer_client.get(f"{CHANGELIST}statistics/", {"petition": chosen})
+
+    assert response.status_code == 200
