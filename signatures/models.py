@@ -38,9 +38,6 @@ class SignatureQuerySet(models.QuerySet):
         """Signatures that count: confirmed, not flagged, invalidated or withdrawn."""
         return self.filter(status=Signature.Status.CONFIRMED)
 
-    def from_ip_hash_since(self, ip_hash, since):
-        return self.filter(ip_hash=ip_hash, created_at__gte=since)
-
     def erase_personal_data(self, **changes):
         """Blank everything that could identify the signers; status, region and dates stay."""
         return self.update(
@@ -54,34 +51,48 @@ class SignatureQuerySet(models.QuerySet):
             **changes,
         )
 
-    def insert_unless_signed(self, signature):
+    def insert_unless_signed(self, signature, *, limit, since):
         """Insert `signature` unless its email already signed the petition; True if inserted.
 
-        One statement, INSERT ... ON CONFLICT DO NOTHING RETURNING id (PostgreSQL, and SQLite
-        for development): the unique constraint decides between concurrent requests, without
-        the SELECT and savepoints of get_or_create on the busiest path of the site.
+        One statement, INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING (PostgreSQL, and
+        SQLite for development): the unique constraint decides between concurrent requests,
+        without the SELECT and savepoints of get_or_create on the busiest path of the site.
+        The same statement applies the per-address limit: when the signature's IP hash made
+        `limit` signatures since `since`, it goes in flagged and takes no email. Counting
+        stops at the limit, so an address that floods costs no more per request.
         """
         connection = connections[self.db]
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
         fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
+        over_limit = "recent.signatures >= %s"
+        selected, params = [], []
         for field in fields:
-            field.pre_save(signature, add=True)
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        values = [
-            field.get_db_prep_save(getattr(signature, field.attname), connection)
-            for field in fields
-        ]
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        placeholders = ", ".join(["%s"] * len(fields))
+            value = field.get_db_prep_save(field.pre_save(signature, add=True), connection)
+            if field.name == "status":
+                selected.append(f"CASE WHEN {over_limit} THEN %s ELSE %s END")
+                params += [limit, Signature.Status.FLAGGED, value]
+            elif field.name == "emails_sent":
+                selected.append(f"CASE WHEN {over_limit} THEN 0 ELSE %s END")
+                params += [limit, value]
+            else:
+                selected.append("%s")
+                params.append(value)
+        columns = ", ".join(quote(field.column) for field in fields)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
-                f"ON CONFLICT DO NOTHING RETURNING {connection.ops.quote_name('id')}",
-                values,
+                f"INSERT INTO {table} ({columns}) SELECT {', '.join(selected)} "
+                f"FROM (SELECT COUNT(*) AS signatures FROM (SELECT 1 FROM {table} "
+                f"WHERE {quote('ip_hash')} = %s AND {quote('created_at')} >= %s LIMIT %s) AS r) "
+                # The WHERE lets SQLite read ON CONFLICT as the upsert, not a join condition.
+                f"AS recent WHERE true ON CONFLICT DO NOTHING "
+                f"RETURNING {quote('id')}, {quote('status')}, {quote('emails_sent')}",
+                [*params, signature.ip_hash, since, limit],
             )
             row = cursor.fetchone()
         if row is None:
             return False
-        signature.pk = row[0]
+        signature.pk, signature.status, signature.emails_sent = row
         signature._state.adding = False
         signature._state.db = self.db
         return True

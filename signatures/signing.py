@@ -27,19 +27,12 @@ def sign(petition, data, *, ip_hash, language):
     same page whatever happened.
     """
     now = timezone.now()
-    since = now - timedelta(seconds=settings.SIGNATURE_RATE_WINDOW)
     email_hash = privacy.email_hash(data["email"])
     with transaction.atomic():
-        # Counting stops at the limit, so an address that floods costs no more per request.
-        limit = settings.SIGNATURE_RATE_LIMIT
-        flagged = (
-            Signature.objects.from_ip_hash_since(ip_hash, since).order_by()[limit - 1 : limit]
-        ).exists()
         signature = Signature(
             petition=petition,
             email_hash=email_hash,
             email_domain=privacy.normalize_email(data["email"]).rpartition("@")[2],
-            status=Signature.Status.FLAGGED if flagged else Signature.Status.PENDING,
             name=data["name"],
             email_encrypted=privacy.encrypt(data["email"]),
             region=data["region"],
@@ -48,11 +41,17 @@ def sign(petition, data, *, ip_hash, language):
             language=language,
             ip_hash=ip_hash,
             created_at=now,
-            # A new, unflagged signature takes its first email as it is inserted.
-            emails_sent=0 if flagged else 1,
+            # A new signature takes its first email as it is inserted, unless it is flagged.
+            status=Signature.Status.PENDING,
+            emails_sent=1,
         )
-        if Signature.objects.insert_unless_signed(signature):
-            email = not flagged
+        inserted = Signature.objects.insert_unless_signed(
+            signature,
+            limit=settings.SIGNATURE_RATE_LIMIT,
+            since=now - timedelta(seconds=settings.SIGNATURE_RATE_WINDOW),
+        )
+        if inserted:
+            email = signature.status == Signature.Status.PENDING
         else:
             # This email already signed: the existing signature decides what happens.
             signature = Signature.objects.get(petition=petition, email_hash=email_hash)
