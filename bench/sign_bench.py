@@ -38,9 +38,8 @@ ENV = {
     "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}",
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
-    # Every request comes from 127.0.0.1: lift the per-IP limit so each signature takes the
-    # full path (insert, email task) instead of the cheaper flagged one.
-    "SIGNATURE_RATE_LIMIT": "1000000000",
+    # As behind a reverse proxy: wrk sends each signer's address in X-Forwarded-For.
+    "TRUSTED_PROXY_COUNT": "1",
     "HOST": "127.0.0.1",
     "PORT": str(PORT),
     "GUNICORN_ACCESS_LOG": str(ROOT / "var" / "bench-access.log"),
@@ -134,6 +133,7 @@ def main():
         rows = count("SELECT count(*) FROM signatures_signature")
         distinct = count("SELECT count(DISTINCT email_hash) FROM signatures_signature")
         tasks = count("SELECT count(*) FROM django_tasks_database_dbtaskresult")
+        flagged = count("SELECT count(*) FROM signatures_signature WHERE status = 'flagged'")
     finally:
         if gunicorn is not None and gunicorn.poll() is None:
             os.killpg(gunicorn.pid, signal.SIGKILL)
@@ -157,13 +157,14 @@ def main():
     )
     print(
         f"responses 302: {sign['ok']:.0f}; rows stored: {rows} ({distinct} distinct emails); "
-        f"email tasks queued: {tasks}; lost: {lost}; duplicates: {rows - distinct}"
+        f"email tasks queued: {tasks}; flagged by the rate limit: {flagged}; lost: {lost}; "
+        f"duplicates: {rows - distinct}"
     )
     print(
         f"sign_rps={sign['rps']:.0f} sign_p99_ms={sign['p99_ms']:.0f} "
         f"baseline_rps={baseline['rps']:.0f} ratio={ratio:.2f} errors={errors} lost={lost}"
     )
-    return 0 if errors == 0 and lost == 0 and rows == distinct == tasks else 1
+    return 0 if errors == lost == flagged == 0 and rows == distinct == tasks else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ local mode = os.getenv("BENCH_MODE") or "baseline"
 local path = os.getenv("BENCH_PATH") or "/"
 local token = os.getenv("BENCH_CSRF") or ""
 local threads = {}
+SIGNATURES_PER_ADDRESS = 4
 
 function setup(thread)
   thread:set("id", #threads)
@@ -24,9 +25,14 @@ function request()
   local body = "csrfmiddlewaretoken=" .. token ..
     "&name=Bench+Signer&region=bishkek&privacy=on&email=bench-" .. id .. "-" .. counter ..
     "%40example.org"
+  -- Signers arrive through the proxy from many addresses, a few signatures each (a shared
+  -- mobile or office address), below the per-address limit, so each takes the full path.
+  local address = math.floor(counter / SIGNATURES_PER_ADDRESS)
+  local forwarded = string.format("10.%d.%d.%d", id, math.floor(address / 256) % 256, address % 256)
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=" .. token,
+    ["X-Forwarded-For"] = forwarded,
   }, body)
 end
 
