@@ -37,8 +37,8 @@ def production_env(port, workdir):
         "SECURE_SSL_REDIRECT": "false",
         # django-environ drops one slash: four make an absolute path.
         "EMAIL_URL": f"filemail:///{workdir / 'mail'}",
-        # Two workers, as on two cores; a cache they share, so the thank-you page shows the
-        # count the confirming worker just refreshed whichever worker serves it.
+        # Two workers, as on two cores; a cache they share, so the count a flow reads before
+        # signing is never another worker's copy of a few seconds ago.
         "GUNICORN_WORKERS": "2",
         "CACHE_URL": f"filecache://{workdir / 'cache'}",
         "HOST": "127.0.0.1",

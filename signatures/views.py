@@ -50,7 +50,10 @@ def check_email(request, slug):
 
 @require_GET
 def thanks(request, slug):
-    petition = published_or_404(slug)
+    return _thanks_page(request, published_or_404(slug))
+
+
+def _thanks_page(request, petition):
     return render(
         request,
         "signatures/thanks.html",
@@ -94,6 +97,11 @@ def confirm(request, signature):
         signature.refresh_from_db()
     if signature.status in (Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED):
         return render(request, "signatures/link_invalid.html", {"withdrawn": True}, status=400)
+    if signature.confirmed_at and request.method == "POST":
+        # The thank-you page comes from the process that just dropped its cached count, so the
+        # signer sees themselves counted; after a redirect another worker, with its own cache,
+        # could show the count of a few seconds ago. Confirming again is harmless.
+        return _thanks_page(request, published_or_404(signature.petition.slug))
     if signature.confirmed_at:
         return redirect("signatures:thanks", slug=signature.petition.slug)
     return render(request, "signatures/confirm.html", {"petition": signature.petition})

@@ -31,9 +31,10 @@ def test_pressing_the_button_confirms_and_shows_the_new_count(client, petition):
     signature = make_signature(petition)
     assert public_count(petition) == 0
 
-    response = client.post(_confirm_url(signature), follow=True)
+    response = client.post(_confirm_url(signature))
 
-    assert response.redirect_chain == [(f"/en/petitions/{petition.slug}/thanks/", 302)]
+    # No redirect: another gunicorn worker's cache could still hold the count without them.
+    assert response.status_code == 200
     signature.refresh_from_db()
     assert signature.status == Signature.Status.CONFIRMED
     assert signature.confirmed_at is not None
@@ -48,8 +49,12 @@ def test_confirming_twice_is_harmless(client, petition):
 
     client.post(_confirm_url(signature))
     response = client.post(_confirm_url(signature))
+    opened_again = client.get(_confirm_url(signature))
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "<strong>1</strong> signature" in response.content.decode()
+    assert opened_again.status_code == 302
+    assert opened_again.url == f"/en/petitions/{petition.slug}/thanks/"
     assert Signature.objects.counted().count() == 1
 
 
@@ -62,7 +67,7 @@ def test_a_new_visitor_signs_gets_the_email_confirms_and_sees_the_count_rise(
 
     page = client.get(link.group(1))
     assert "Подтвердить мою подпись" in page.content.decode()
-    thanks = client.post(link.group(1), follow=True)
+    thanks = client.post(link.group(1))
 
     assert "Спасибо за подпись" in thanks.content.decode()
     assert "<strong>1</strong> подпись" in thanks.content.decode()
