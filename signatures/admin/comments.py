@@ -13,6 +13,7 @@ from django.utils.translation import ngettext_lazy
 from .. import moderation
 from ..forms import PlainTextField
 from ..models import COMMENT_MAX_LENGTH, Comment, ModerationSettings
+from .languages import LanguageFilter, language_name
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -94,12 +95,12 @@ class CommentAdmin(admin.ModelAdmin):
         "author",
         "email_given",
         "petition",
-        "language",
+        language_name,
         "status",
         "created_at",
         "links",
     ]
-    list_filter = [StatusFilter, "petition", "language", "is_organizer"]
+    list_filter = [StatusFilter, "petition", LanguageFilter, "is_organizer"]
     list_select_related = ["petition"]
     search_fields = ["author_name", "text"]
     date_hierarchy = "created_at"

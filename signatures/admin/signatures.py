@@ -18,6 +18,7 @@ from petitions.models import Petition
 from .. import privacy, signing, statistics
 from ..export import DELIMITERS, csv_response
 from ..models import Signature
+from .languages import LanguageFilter, language_name
 
 
 class ReasonForm(forms.Form):
@@ -75,12 +76,12 @@ class SignatureAdmin(admin.ModelAdmin):
         "status",
         "name",
         "region",
-        "language",
+        language_name,
         "show_name",
         "created_at",
         "confirmed_at",
     ]
-    list_filter = ["status", "petition", "region", "language", "show_name", "wants_updates"]
+    list_filter = ["status", "petition", "region", LanguageFilter, "show_name", "wants_updates"]
     list_select_related = ["petition"]
     date_hierarchy = "created_at"
     search_fields = ["name"]

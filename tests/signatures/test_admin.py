@@ -308,3 +308,26 @@ def test_a_bad_petition_choice_on_the_statistics_page_shows_all_petitions(
     response = organizer_client.get(f"{CHANGELIST}statistics/", {"petition": chosen})
 
     assert response.status_code == 200
+
+
+def test_the_russian_list_counts_without_a_wrong_plural(organizer_client, petition):
+    for number in range(2):
+        make_signature(petition, email=f"signer{number}@example.org")
+
+    html = organizer_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "Подписи: 2" in html
+    assert "2 подписи" not in html.replace("Подписи: 2", "")
+
+
+def test_languages_are_listed_and_filtered_by_name(organizer_client, petition):
+    make_signature(petition, email="english@example.org", language="en", name="English Signer")
+    make_signature(petition, email="russian@example.org", language="ru", name="Русский Подписант")
+
+    listing = organizer_client.get(CHANGELIST).content.decode()
+    russian_only = organizer_client.get(CHANGELIST, {"language": "ru"}).content.decode()
+
+    assert '<a href="?language=ru">Русский</a>' in listing
+    assert '<td class="field-language_name">English</td>' in listing
+    assert "Русский Подписант" in russian_only
+    assert "English Signer" not in russian_only

@@ -62,7 +62,7 @@ def test_the_queue_shows_petition_language_and_a_link_to_the_comment_in_place(or
     html = organizer_client.get(QUEUE).content.decode()
 
     assert "Clean water" in html
-    assert '<td class="field-language">ru</td>' in html
+    assert '<td class="field-language_name">Русский</td>' in html
     assert f'href="/en/petitions/{petition.slug}/?comment={comment.pk}#comment-{comment.pk}"' in (
         html
     )
