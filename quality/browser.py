@@ -127,6 +127,37 @@ def sign_and_confirm(browser, base, maildir, *, javascript, address):
         context.close()
 
 
+def comment_and_moderate(browser, base, approve):
+    """A visitor comments on a phone; it waits for a moderator, then appears once approved.
+
+    `approve(author_name)` publishes the comment the way the admin's action does.
+    """
+    context = browser.new_context(viewport=PHONE, locale="ru-RU", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors = watch_for_errors(page)
+    author, text = "Жылдыз", "Спасибо всем, кто подписал. Нас много."
+    try:
+        page.goto(base + petition_path("ru"))
+        form = page.locator("form.comment-form")
+        form.locator("[name=text]").fill(text)
+        form.locator("[name=author_name]").fill(author)
+        form.locator("button[type=submit]").click()
+        expect(page).to_have_url(f"{base}{petition_path('ru')}#comments")
+        expect(page.locator("#comments [role=status]")).to_have_text(
+            "Ваш комментарий ожидает проверки модератором."
+        )
+        expect(page.locator(".comment-list")).to_have_count(0)
+
+        approve(author)
+        page.goto(base + petition_path("ru"))
+        published = page.locator(".comment-list > li").filter(has_text=author)
+        expect(published).to_contain_text(text)
+        assert not errors, f"console errors: {errors}"
+        return "held for moderation, then shown once approved"
+    finally:
+        context.close()
+
+
 def language_switch(browser, base):
     """Each page's language link leads to the same page in the other language."""
     context = browser.new_context(viewport=PHONE)

@@ -92,7 +92,7 @@ def axe_and_save_html(browser, base, maildir, htmldir):
 
 
 def validate_html(htmldir):
-    """{file: [error, ...]} and the number of warnings, from the Nu HTML Checker."""
+    """{file: [error, ...]} and {file: [warning, ...]} from the Nu HTML Checker."""
     files = sorted(htmldir.glob("*.html"))
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *map(str, files)],
@@ -102,14 +102,14 @@ def validate_html(htmldir):
         check=True,
     )
     errors = {path.name: [] for path in files}
-    warnings = 0
+    warnings = {}
     for message in json.loads(result.stderr)["messages"]:
         name = Path(urllib.request.url2pathname(message.get("url", "").removeprefix("file:"))).name
+        line = f"line {message.get('lastLine', '?')}: {message['message']}"
         if message["type"] == "info" and message.get("subType") == "warning":
-            warnings += 1
+            warnings.setdefault(name, []).append(line)
         elif message["type"] != "info":
-            line = message.get("lastLine", "?")
-            errors.setdefault(name, []).append(f"line {line}: {message['message']}")
+            errors.setdefault(name, []).append(line)
     return errors, warnings
 
 

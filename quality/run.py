@@ -1,10 +1,11 @@
 """Page quality: the public pages as production serves them, judged by the web's own judges.
 
 Starts a throwaway database, gunicorn with production settings and the email worker on
-127.0.0.1, then: a visitor signs and confirms in Chromium (with and without JavaScript) and
-switches language; axe-core and the Nu HTML Checker go through every public page in both
-languages; Lighthouse scores the petition page on a phone; the page's bytes are added up.
-Stops everything by itself and exits non-zero if any check fails. Run it with `make quality`.
+127.0.0.1, then: a visitor signs and confirms in Chromium (with and without JavaScript),
+comments (held, then shown once approved) and switches language; axe-core and the Nu HTML
+Checker go through every public page in both languages; Lighthouse scores the petition page
+on a phone; the page's bytes are added up. Stops everything by itself and exits non-zero if
+any check fails. Run it with `make quality`.
 Screenshots, the saved pages and Lighthouse's report land in var/quality/.
 """
 
@@ -16,7 +17,14 @@ import time
 import traceback
 from pathlib import Path
 
-from browser import language_switch, launch, petition_path, screenshots, sign_and_confirm
+from browser import (
+    comment_and_moderate,
+    language_switch,
+    launch,
+    petition_path,
+    screenshots,
+    sign_and_confirm,
+)
 from checks import axe_and_save_html, lighthouse, page_weight, validate_html
 from playwright.sync_api import sync_playwright
 from server import ROOT, running_site
@@ -51,6 +59,16 @@ class Report:
             print(f"     {line}")
 
 
+def approve(manage, author):
+    """Publish the comments by `author` through the same code as the admin's action."""
+    manage(
+        "shell",
+        "-c",
+        "from signatures import moderation; from signatures.models import Comment; "
+        f"moderation.approve(Comment.objects.filter(author_name={author!r}))",
+    )
+
+
 def main():
     started = time.monotonic()
     shutil.rmtree(OUT, ignore_errors=True)
@@ -60,7 +78,7 @@ def main():
     with (
         tempfile.TemporaryDirectory(prefix="petition-quality-") as workdir,
         open(OUT / "server.log", "w") as log,
-        running_site(Path(workdir), log) as base,
+        running_site(Path(workdir), log) as (base, manage),
     ):
         maildir = Path(workdir) / "mail"
         print(
@@ -81,6 +99,10 @@ def main():
                 lambda: sign_and_confirm(
                     browser, base, maildir, javascript=False, address="no-js@example.org"
                 ),
+            )
+            report.check(
+                "comment → moderation → shown (ru, 360 px)",
+                lambda: comment_and_moderate(browser, base, lambda author: approve(manage, author)),
             )
             report.check("language switch keeps the page", lambda: language_switch(browser, base))
             report.check("screenshots in var/quality/", lambda: screenshots(browser, base, OUT))
@@ -104,16 +126,22 @@ def main():
             )
 
         vnu = report.check("Nu HTML Checker", lambda: validate_html(htmldir))
-        vnu_count = None
+        vnu_count = warning_count = None
         if vnu is not None:
             errors, warnings = vnu
             vnu_count = sum(len(found) for found in errors.values())
+            warning_count = sum(len(found) for found in warnings.values())
             report.require(
-                "HTML errors",
-                vnu_count == 0,
-                [f"{name}: {error}" for name, found in errors.items() for error in found],
+                "HTML errors and warnings",
+                vnu_count == warning_count == 0,
+                [
+                    f"{name}: {message}"
+                    for found in (errors, warnings)
+                    for name, messages in found.items()
+                    for message in messages
+                ],
             )
-            print(f"     vnu: {vnu_count} errors, {warnings} warnings in {len(errors)} pages")
+            print(f"     vnu: {vnu_count} errors, {warning_count} warnings in {len(errors)} pages")
 
         scores = {}
         result = report.check(
@@ -145,7 +173,7 @@ def main():
     print(
         f"performance={scores.get('performance')} accessibility={scores.get('accessibility')} "
         f"best_practices={scores.get('best-practices')} seo={scores.get('seo')} "
-        f"axe_violations={axe_count} vnu_errors={vnu_count} "
+        f"axe_violations={axe_count} vnu_errors={vnu_count} vnu_warnings={warning_count} "
         f"weight_bytes={total} seconds={seconds:.0f}"
     )
     if report.failed:

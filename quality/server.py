@@ -80,7 +80,8 @@ def _stop(process):
 
 @contextmanager
 def running_site(workdir, log):
-    """Yield the site's base URL; stop both processes and drop the database afterwards.
+    """Yield the site's base URL and a function running its manage.py commands; stop both
+    processes and drop the database afterwards.
 
     Everything the site's processes print goes to the open file log.
     """
@@ -116,7 +117,7 @@ def running_site(workdir, log):
         )
         url = f"http://127.0.0.1:{port}"
         _wait_until_ready(web, url)
-        yield url
+        yield url, manage
     finally:
         _stop(worker)
         _stop(web)

@@ -143,7 +143,7 @@ def test_organizers_reply_from_admin_as_organizer(organizer_client, petition):
     assert reply.status == Comment.Status.APPROVED
     html = organizer_client.get(f"/en/petitions/{petition.slug}/").content.decode()
     assert "Parliament votes in spring." in html
-    assert 'class="comment__author badge">Organizer</strong>' in html
+    assert 'class="comment__author badge">Organizer</h3>' in html
 
 
 def test_an_empty_reply_is_refused(organizer_client, petition):

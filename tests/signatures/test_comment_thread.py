@@ -54,7 +54,7 @@ def test_comments_show_name_localised_date_and_text_newest_first(client, petitio
 
     html = _page(client, petition)
     assert _shown(html) == ["newer", "older"]
-    assert '<strong class="comment__author">Bakyt</strong>' in html
+    assert '<h3 class="comment__author">Bakyt</h3>' in html
     assert '<time datetime="2026-03-08T15:30:00+0600">March 8, 2026, 3:30 p.m.</time>' in html
     russian = _page(client, petition, language="ru")
     assert '<time datetime="2026-03-08T15:30:00+0600">8 марта 2026 г. 15:30</time>' in russian
@@ -217,11 +217,11 @@ def test_organizer_replies_carry_the_organizer_badge(client, petition):
     make_comment(petition, parent=thread, is_organizer=True, text="Thank you, Aigul!")
 
     html = _page(client, petition)
-    assert html.count('class="comment__author badge">Organizer</strong>') == 1
+    assert html.count('class="comment__author badge">Organizer</h3>') == 1
     assert "comment comment--organizer" in html
-    assert '<strong class="comment__author">Aigul</strong>' in html
+    assert '<h3 class="comment__author">Aigul</h3>' in html
     russian = _page(client, petition, language="ru")
-    assert 'class="comment__author badge">Организатор</strong>' in russian
+    assert 'class="comment__author badge">Организатор</h3>' in russian
 
 
 def test_the_thread_needs_a_fixed_number_of_queries(
