@@ -18,6 +18,8 @@ if settings.ADMIN_REQUIRE_OTP:
 admin.site.site_header = _("Petition administration")
 admin.site.site_title = _("Petition administration")
 admin.site.index_title = _("Campaign")
+# The lists of signatures and comments need the width more than a copy of the index page.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext_lazy
 from .. import moderation
 from ..forms import PlainTextField
 from ..models import COMMENT_MAX_LENGTH, Comment, ModerationSettings
-from .languages import LanguageFilter, language_name
+from .columns import LanguageFilter, PetitionColumnMixin, language_name
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -89,7 +89,7 @@ class ReplyForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(PetitionColumnMixin, admin.ModelAdmin):
     list_display = [
         "excerpt",
         "author",

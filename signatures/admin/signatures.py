@@ -18,7 +18,7 @@ from petitions.models import Petition
 from .. import privacy, signing, statistics
 from ..export import DELIMITERS, csv_response
 from ..models import Signature
-from .languages import LanguageFilter, language_name
+from .columns import LanguageFilter, PetitionColumnMixin, language_name
 
 
 class ReasonForm(forms.Form):
@@ -68,10 +68,10 @@ class ExportForm(forms.Form):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
     change_list_template = "admin/signatures/signature/change_list.html"
     list_display = [
-        "__str__",
+        "number",
         "petition",
         "status",
         "name",
@@ -105,6 +105,11 @@ class SignatureAdmin(admin.ModelAdmin):
         "withdrawn_at",
         "anonymised_at",
     ]
+
+    @admin.display(description="#", ordering="pk")
+    def number(self, signature):
+        # The status has a column of its own; __str__ would repeat it.
+        return f"#{signature.pk}"
 
     def get_fields(self, request, obj=None):
         # The address itself only for those allowed to export it.

@@ -57,11 +57,12 @@ def test_search_finds_comments_by_name_and_text(organizer_client, petition):
 
 def test_the_queue_shows_petition_language_and_a_link_to_the_comment_in_place(organizer_client, db):
     petition = make_petition(title_en="Clean water")
+    make_petition(title_en="Clean air")
     comment = make_comment(petition, status="pending", language="ru")
 
     html = organizer_client.get(QUEUE).content.decode()
 
-    assert "Clean water" in html
+    assert '<td class="field-petition nowrap">Clean water</td>' in html
     assert '<td class="field-language_name">Русский</td>' in html
     assert f'href="/en/petitions/{petition.slug}/?comment={comment.pk}#comment-{comment.pk}"' in (
         html
@@ -216,3 +217,13 @@ def test_the_queue_speaks_russian_to_russian_moderators(organizer_client, petiti
     assert ">Ожидает проверки (2)</a>" in html
     assert "Одобрить выбранные комментарии" in html
     assert "2 комментария одобрены." in response.content.decode()
+
+
+def test_with_a_single_petition_the_lists_leave_out_its_column(organizer_client, db):
+    petition = make_petition(title_en="Clean water")
+    make_comment(petition, status="pending")
+
+    html = organizer_client.get(QUEUE).content.decode()
+
+    assert "field-petition" not in html
+    assert "?petition__id__exact=" not in html
