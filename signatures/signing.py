@@ -21,10 +21,10 @@ _WITHDRAW_SALT = "signatures.withdraw"
 def sign(petition, data, *, ip_hash, language):
     """Store a signature, or find the one this email already made; queue its email.
 
-    One transaction: the rate check, the insert (the unique constraint on the email hash
-    settles races between concurrent requests), the email task and the signer's comment, if
-    any, so the email is queued if and only if the signature is stored. The caller shows the
-    same page whatever happened.
+    One transaction: the insert, which also applies the per-address limit (the unique
+    constraint on the email hash settles races between concurrent requests), the email task
+    and the signer's comment, if any, so the email is queued if and only if the signature is
+    stored. The caller shows the same page whatever happened.
     """
     now = timezone.now()
     email_hash = privacy.email_hash(data["email"])
