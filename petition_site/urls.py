@@ -4,17 +4,15 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django_otp.admin import OTPAdminSite
 
+from petition_site.admin_site import CampaignAdminSite, OTPCampaignAdminSite
 from petition_site.views import favicon, robots_txt
 from petitions import views as petition_views
 from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
 
-if settings.ADMIN_REQUIRE_OTP:
-    # The one place the admin asks for a second factor: staff reach it only once a confirmed
-    # device of theirs (an authenticator app, or a one-time static code) has verified them.
-    admin.site.__class__ = OTPAdminSite
+# The one place that asks for a second factor, unless ADMIN_REQUIRE_OTP is off (development).
+admin.site.__class__ = OTPCampaignAdminSite if settings.ADMIN_REQUIRE_OTP else CampaignAdminSite
 admin.site.site_header = _("Petition administration")
 admin.site.site_title = _("Petition administration")
 admin.site.index_title = _("Campaign")
