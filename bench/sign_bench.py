@@ -126,6 +126,8 @@ def main():
         wrk("baseline", "/favicon.ico")  # warm-up: imports, connections, caches
         baseline = wrk("baseline", "/favicon.ico")
         sign = wrk("sign", f"/ru/petitions/{SLUG}/sign/")
+        # What most visitors of a viral petition do: read it, with the count just signed.
+        page = wrk("page", f"/ru/petitions/{SLUG}/")
 
         # A graceful stop lets the requests still in flight finish before rows are counted.
         os.killpg(gunicorn.pid, signal.SIGTERM)
@@ -139,9 +141,7 @@ def main():
             os.killpg(gunicorn.pid, signal.SIGKILL)
         database(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
-    errors = int(
-        sign["other"] + sign["socket_errors"] + baseline["other"] + baseline["socket_errors"]
-    )
+    errors = int(sum(run["other"] + run["socket_errors"] for run in (sign, baseline, page)))
     # A 302 without a row would be a signature lost. Rows without a counted response are
     # requests still in flight when wrk stopped: stored, not lost.
     lost = max(0, int(sign["ok"]) - rows)
@@ -154,6 +154,11 @@ def main():
     print(
         f"signing POST: {sign['rps']:.0f} signatures/s, p50 {sign['p50_ms']:.1f} ms, "
         f"p99 {sign['p99_ms']:.1f} ms, errors {sign['other'] + sign['socket_errors']:.0f}"
+    )
+    print(
+        f"petition page GET (ru, {rows} signatures): {page['rps']:.0f} req/s, "
+        f"p50 {page['p50_ms']:.1f} ms, p99 {page['p99_ms']:.1f} ms, "
+        f"errors {page['other'] + page['socket_errors']:.0f}"
     )
     print(
         f"responses 302: {sign['ok']:.0f}; rows stored: {rows} ({distinct} distinct emails); "
