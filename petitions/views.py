@@ -45,8 +45,7 @@ def home(request):
 
 @with_captcha_csp
 def detail(request, slug):
-    petition = get_object_or_404(Petition.objects.published(), slug=slug)
-    return _render_petition(request, petition)
+    return _render_petition(request, published_or_404(slug))
 
 
 def published_or_404(slug):

@@ -89,6 +89,13 @@ class SpamProtectedForm(forms.Form):
             self.fields["captcha"] = CaptchaField()
 
     @property
+    def markup_key(self):
+        """What an empty form's markup depends on besides the language: its class and the
+        CAPTCHA. The key of its fragment in the template cache."""
+        captcha = settings.RECAPTCHA_VERSION if settings.CAPTCHA_ENABLED else "off"
+        return f"{type(self).__name__}:{captcha}"
+
+    @property
     def is_bot(self):
         """True if the honeypot was filled: the caller pretends success and stores nothing."""
         return bool(self.data.get("website"))

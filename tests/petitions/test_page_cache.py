@@ -1,0 +1,63 @@
+"""The petition page keeps the parts every visitor sees alike in the cache, never too long.
+
+What may change is part of each fragment's key: the petition's last save, whether it is
+open, the language, and for an empty form the CAPTCHA.
+"""
+
+from django.core.cache import cache
+
+from tests.factories import sign_data
+
+
+def _page(client, petition, language="en"):
+    response = client.get(f"/{language}/petitions/{petition.slug}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _forget_the_petition_lookup(petition):
+    # The view's own 5-second lookup of the petition; the fragments are what is tested.
+    cache.delete(f"petitions:published:{petition.slug}")
+
+
+def test_an_organizers_edit_shows_at_once(client, petition):
+    assert "Clean air now" not in _page(client, petition)
+
+    petition.title_en = "Clean air now"
+    petition.lead_en = "A new lead."
+    petition.save()
+    _forget_the_petition_lookup(petition)
+
+    html = _page(client, petition)
+    assert "<h1>Clean air now</h1>" in html
+    assert "A new lead." in html
+
+
+def test_each_language_has_its_own_copy(client, petition):
+    petition.title_ru = "Чистый воздух"
+    petition.save()
+
+    assert "<h1>Чистый воздух</h1>" in _page(client, petition, "ru")
+    assert "<h1>Чистый воздух</h1>" not in _page(client, petition, "en")
+
+
+def test_turning_the_captcha_on_shows_it_in_the_cached_form(client, petition, settings):
+    assert 'class="g-recaptcha"' not in _page(client, petition)
+
+    settings.CAPTCHA_ENABLED = True
+    settings.RECAPTCHA_PUBLIC_KEY = "public-key"
+    settings.RECAPTCHA_PRIVATE_KEY = "private-key"
+
+    assert _page(client, petition).count('class="g-recaptcha"') == 2  # signing, commenting
+
+
+def test_a_form_with_errors_is_never_served_from_the_cache(client, petition):
+    _page(client, petition)
+
+    response = client.post(f"/en/petitions/{petition.slug}/sign/", sign_data(name="<b>"))
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert "A name cannot contain &lt; or &gt;." in html
+    assert 'value="&lt;b&gt;"' in html
+    assert "A name cannot contain" not in _page(client, petition)
