@@ -91,9 +91,10 @@ class SpamProtectedForm(forms.Form):
     @property
     def markup_key(self):
         """What an empty form's markup depends on besides the language: its class and the
-        CAPTCHA. The key of its fragment in the template cache."""
-        captcha = settings.RECAPTCHA_VERSION if settings.CAPTCHA_ENABLED else "off"
-        return f"{type(self).__name__}:{captcha}"
+        CAPTCHA (version and site key). The key of its fragment in the template cache."""
+        if not settings.CAPTCHA_ENABLED:
+            return f"{type(self).__name__}:no-captcha"
+        return f"{type(self).__name__}:{settings.RECAPTCHA_VERSION}:{settings.RECAPTCHA_PUBLIC_KEY}"
 
     @property
     def is_bot(self):

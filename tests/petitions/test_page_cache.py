@@ -4,7 +4,10 @@ What may change is part of each fragment's key: the petition's last save, whethe
 open, the language, and for an empty form the CAPTCHA.
 """
 
+from datetime import timedelta
+
 from django.core.cache import cache
+from django.utils import timezone
 
 from tests.factories import sign_data
 
@@ -49,6 +52,45 @@ def test_turning_the_captcha_on_shows_it_in_the_cached_form(client, petition, se
     settings.RECAPTCHA_PRIVATE_KEY = "private-key"
 
     assert _page(client, petition).count('class="g-recaptcha"') == 2  # signing, commenting
+
+
+def test_a_petition_past_its_closing_date_says_so_at_once(client, petition):
+    assert "closed" not in _page(client, petition)
+
+    # No save: the date passes while the page's fragments sit in the cache.
+    type(petition).objects.filter(pk=petition.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    _forget_the_petition_lookup(petition)
+
+    html = _page(client, petition)
+    assert "<strong>closed</strong>" in html
+    assert "This petition is closed" in html
+
+
+def test_a_new_captcha_site_key_replaces_the_cached_form(client, petition, settings):
+    settings.CAPTCHA_ENABLED = True
+    settings.RECAPTCHA_PRIVATE_KEY = "private-key"
+    settings.RECAPTCHA_PUBLIC_KEY = "old-key"
+    assert 'data-sitekey="old-key"' in _page(client, petition)
+
+    settings.RECAPTCHA_PUBLIC_KEY = "new-key"
+
+    html = _page(client, petition)
+    assert 'data-sitekey="new-key"' in html
+    assert "old-key" not in html
+
+
+def test_a_form_with_errors_is_never_written_to_the_cache(client, petition):
+    # The first form rendered since the cache was emptied is one with errors.
+    client.post(f"/en/petitions/{petition.slug}/sign/", sign_data(name="<b>"))
+
+    html = _page(client, petition)
+    empty_form = client.get(f"/en/petitions/{petition.slug}/sign/").content.decode()
+
+    for page in (html, empty_form):
+        assert "A name cannot contain" not in page
+        assert "&lt;b&gt;" not in page
 
 
 def test_a_form_with_errors_is_never_served_from_the_cache(client, petition):
