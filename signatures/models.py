@@ -87,7 +87,12 @@ class SignatureQuerySet(models.QuerySet):
                 # The WHERE lets SQLite read ON CONFLICT as the upsert, not a join condition.
                 f"AS recent WHERE true ON CONFLICT DO NOTHING "
                 f"RETURNING {quote('id')}, {quote('status')}, {quote('emails_sent')}",
-                [*params, signature.ip_hash, since, limit],
+                [
+                    *params,
+                    signature.ip_hash,
+                    connection.ops.adapt_datetimefield_value(since),
+                    limit,
+                ],
             )
             row = cursor.fetchone()
         if row is None:
