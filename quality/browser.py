@@ -113,6 +113,9 @@ def sign_and_confirm(browser, base, maildir, *, javascript, address):
         page.goto(confirm_url)
         page.get_by_role("button", name=WORDS["ru"]["confirm"]).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(WORDS["ru"]["thanks"])
+        if javascript:
+            # The personal link gives way to the page's own address.
+            expect(page).to_have_url(f"{base}/ru/petitions/{SLUG}/thanks/")
         after = _count(page)
         assert after == before + 1, f"the count went from {before} to {after}"
         share = urllib.parse.quote(base + petition_path("ru"), safe="/")

@@ -3,6 +3,12 @@
 // plain links and the selectable link field remain.
 (function () {
   "use strict";
+  // The thank-you page answers the confirming POST at the emailed link's address: show the
+  // page's own address instead, so a personal link is not what gets copied or bookmarked.
+  var page = document.querySelector("[data-page-address]");
+  if (page && window.history.replaceState) {
+    window.history.replaceState(null, "", page.dataset.pageAddress);
+  }
   document.querySelectorAll(".share__copy").forEach(function (button) {
     if (!navigator.clipboard) { return; }
     button.closest("li").hidden = false;
