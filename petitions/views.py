@@ -1,4 +1,5 @@
 import segno
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -37,10 +38,13 @@ def _render_petition(request, petition):
 
 @with_captcha_csp
 def home(request):
-    petition = Petition.objects.featured()
-    if petition is None:
+    # Which petition is featured, from a cache of a few seconds like the petition itself.
+    slug = cache.get_or_set(
+        "petitions:featured", lambda: getattr(Petition.objects.featured(), "slug", ""), 5
+    )
+    if not slug:
         raise Http404("No petition is published yet.")
-    return _render_petition(request, petition)
+    return _render_petition(request, published_or_404(slug))
 
 
 @with_captcha_csp

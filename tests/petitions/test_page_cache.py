@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.factories import sign_data
+from tests.factories import make_petition, sign_data
 
 
 def _page(client, petition, language="en"):
@@ -103,3 +103,15 @@ def test_a_form_with_errors_is_never_served_from_the_cache(client, petition):
     assert "A name cannot contain &lt; or &gt;." in html
     assert 'value="&lt;b&gt;"' in html
     assert "A name cannot contain" not in _page(client, petition)
+
+
+def test_the_home_page_shows_the_featured_petition_and_404s_without_one(client, db):
+    assert client.get("/en/").status_code == 404
+    cache.clear()  # the empty answer is kept a few seconds too
+    make_petition(title_en="Newer, not featured")
+    featured = make_petition(title_en="Featured", is_featured=True)
+    type(featured).objects.filter(pk=featured.pk).update(created_at=timezone.now() - timedelta(1))
+
+    html = client.get("/en/").content.decode()
+
+    assert "<h1>Featured</h1>" in html
