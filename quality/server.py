@@ -15,7 +15,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DB_SERVER = os.environ.get("QUALITY_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "petition_quality_pages"
+# Its own name per checkout when asked (QUALITY_DB_NAME), so parallel runs never collide.
+DB_NAME = os.environ.get("QUALITY_DB_NAME", "petition_quality_pages")
 
 
 def free_port():

@@ -8,7 +8,8 @@ def fresh_database(request):
     """An empty database of its own, for server processes started outside the test."""
     database = settings.DATABASES["default"]
     server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-    name = f"petition_{request.node.name[:40]}".lower()
+    # Named after this run's test database, so parallel runs against one server never collide.
+    name = f"{database['NAME']}_{request.node.name}"[:63].lower()
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {name}")
