@@ -1,11 +1,17 @@
 """The admin site: the campaign's own sections first, the technical ones after."""
 
 from django.contrib.admin import AdminSite
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 
 class CampaignFirst:
     campaign_apps = ("petitions", "signatures")
+    site_header = _("Petition administration")
+    site_title = _("Petition administration")
+    index_title = _("Campaign")
+    # The lists of signatures and comments need the width more than a copy of the index page.
+    enable_nav_sidebar = False
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

@@ -68,7 +68,8 @@ CSRF_TRUSTED_ORIGINS = _setting("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
-    "django.contrib.admin",
+    # The admin site itself: the campaign first, a second factor (petition_site/apps.py).
+    "petition_site.apps.CampaignAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -286,6 +287,9 @@ WITHDRAW_LINK_MAX_AGE = _setting("WITHDRAW_LINK_DAYS", env.int, default=365) * 2
 PUBLIC_COUNT_CACHE_SECONDS = 5
 # Days after a petition ends before its signers' names, emails and hashes are erased.
 ANONYMISE_AFTER_DAYS = _setting("ANONYMISE_AFTER_DAYS", env.int, default=90)
+# The admin's "Trending sources" lists an IP hash or email domain with this many signatures
+# in the last hour.
+TRENDING_SOURCE_THRESHOLD = _setting("TRENDING_SOURCE_THRESHOLD", env.int, default=10)
 
 # Comments. The rate limit counts comments per IP hash over the window; the flood guard
 # allows one comment per person (email hash, else IP hash) every COMMENT_FLOOD_SECONDS.

@@ -3,21 +3,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
-from petition_site.admin_site import CampaignAdminSite, OTPCampaignAdminSite
 from petition_site.views import favicon, robots_txt
 from petitions import views as petition_views
 from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
-
-# The one place that asks for a second factor, unless ADMIN_REQUIRE_OTP is off (development).
-admin.site.__class__ = OTPCampaignAdminSite if settings.ADMIN_REQUIRE_OTP else CampaignAdminSite
-admin.site.site_header = _("Petition administration")
-admin.site.site_title = _("Petition administration")
-admin.site.index_title = _("Campaign")
-# The lists of signatures and comments need the width more than a copy of the index page.
-admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
