@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,13 @@ class PetitionQuerySet(models.QuerySet):
             petition = self.published().get(slug=slug)
             cache.set(key, petition, 5)
         return petition
+
+    def get_published_or_404(self, slug):
+        """`published_cached`, for views: a slug that is no published petition is a 404."""
+        try:
+            return self.published_cached(slug)
+        except Petition.DoesNotExist:
+            raise Http404("No such petition.") from None
 
     def ended_before(self, moment):
         """Petitions whose signing ended before `moment` (closed, or past their closing date)."""
@@ -136,13 +144,6 @@ class Petition(models.Model):
     def reopen(self):
         Petition.objects.filter(pk=self.pk).update(status=self.Status.OPEN, closed_at=None)
         self.refresh_from_db(fields=["status", "closed_at"])
-
-    @property
-    def ended_at(self):
-        """When signing ended: the closing date once passed, or when it was closed; else None."""
-        if self.closes_at and self.closes_at <= timezone.now():
-            return self.closes_at
-        return self.closed_at if self.status == self.Status.CLOSED else None
 
     @property
     def is_open(self):

@@ -8,6 +8,7 @@ it to one query per petition every few seconds.
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils import timezone
 
 from .models import Signature
 
@@ -20,9 +21,16 @@ def _recent_key(petition_id):
     return f"signatures:recent:{petition_id}"
 
 
+def _regions_key(petition_id):
+    return f"signatures:regions:{petition_id}"
+
+
 def forget(petition_id):
-    """Drop the cached count and signers, so a person who just confirmed sees themselves."""
-    cache.delete_many([_count_key(petition_id), _recent_key(petition_id)])
+    """Drop every cached figure of the petition, so a person who just confirmed sees
+    themselves counted."""
+    cache.delete_many(
+        [_count_key(petition_id), _recent_key(petition_id), _regions_key(petition_id)]
+    )
 
 
 def public_count(petition):
@@ -52,7 +60,7 @@ def recent_public_signers(petition, limit=8):
 
 def region_counts(petition):
     """{region code: counted signatures}, behind the same short cache as the count."""
-    key = f"signatures:regions:{petition.pk}"
+    key = _regions_key(petition.pk)
     counts = cache.get(key)
     if counts is None:
         counts = dict(
@@ -64,3 +72,14 @@ def region_counts(petition):
         )
         cache.set(key, counts, settings.PUBLIC_COUNT_CACHE_SECONDS)
     return counts
+
+
+def public_figures(petition):
+    """The figures both public JSON documents share, under the one set of names they use."""
+    return {
+        "slug": petition.slug,
+        "goal": petition.goal,
+        "is_open": petition.is_open,
+        "confirmed_count": public_count(petition),
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+    }

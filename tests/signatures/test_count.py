@@ -96,10 +96,33 @@ def test_the_count_endpoint_is_json_with_a_short_public_cache(client, petition):
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=5"
     data = response.json()
-    assert data["count"] == 1
+    assert data["confirmed_count"] == 1
     assert data["goal"] == 100
     assert data["is_open"] is True
-    assert set(data) == {"slug", "count", "goal", "is_open", "generated_at"}
+    assert set(data) == {"slug", "confirmed_count", "goal", "is_open", "generated_at", "count"}
+
+
+def test_both_json_documents_name_the_same_figures_alike(client, petition):
+    make_signature(petition, status="confirmed")
+
+    count = client.get(f"/petitions/{petition.slug}/count.json").json()
+    detail = client.get(f"/en/petitions/{petition.slug}.json").json()
+
+    shared = {"slug", "confirmed_count", "goal", "is_open", "generated_at"}
+    assert {key: count[key] for key in shared - {"generated_at"}} == {
+        key: detail[key] for key in shared - {"generated_at"}
+    }
+    assert shared <= set(detail)
+
+
+def test_the_old_names_still_answer_for_one_release(client, petition):
+    make_signature(petition, status="confirmed")
+
+    count = client.get(f"/petitions/{petition.slug}/count.json").json()
+    detail = client.get(f"/en/petitions/{petition.slug}.json").json()
+
+    assert count["count"] == count["confirmed_count"] == 1
+    assert detail["updated_at"] == detail["generated_at"]
 
 
 def test_the_count_endpoint_hides_drafts(client, db):
