@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
@@ -266,7 +267,7 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
             raise PermissionDenied
         since = timezone.now() - timedelta(hours=1)
         recent = Signature.objects.filter(created_at__gte=since)
-        threshold = 10
+        threshold = settings.TRENDING_SOURCE_THRESHOLD
         return self._page(
             request,
             "trending.html",

@@ -305,9 +305,21 @@ def test_the_bulk_invalidation_link_shows_for_those_who_may_use_it(
 def test_a_bad_petition_choice_on_the_statistics_page_shows_all_petitions(
     organizer_client, signed, chosen
 ):
-    response = organizer_client.get(f"{CHANGELIST}statistics/", {"petition": chosen})
+    other = make_petition(slug="other")
+    make_signature(other, email="other@example.org", status="confirmed")
+    statistics = f"{CHANGELIST}statistics/"
 
+    response = organizer_client.get(statistics, {"petition": chosen})
+
+    def summary(html):
+        return html[html.index('<div class="stats-grid">') :]
+
+    html = response.content.decode()
+    all_petitions = organizer_client.get(statistics).content.decode()
+    one_petition = organizer_client.get(statistics, {"petition": other.pk}).content.decode()
     assert response.status_code == 200
+    assert " selected>" not in html
+    assert summary(html) == summary(all_petitions) != summary(one_petition)
 
 
 def test_the_russian_list_counts_without_a_wrong_plural(organizer_client, petition):
