@@ -281,8 +281,11 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 SIGNATURE_RATE_LIMIT = _setting("SIGNATURE_RATE_LIMIT", env.int, default=20)
 SIGNATURE_RATE_WINDOW = _setting("SIGNATURE_RATE_WINDOW", env.int, default=3600)
 SIGNATURE_MAX_EMAILS = 5
-CONFIRM_LINK_MAX_AGE = _setting("CONFIRM_LINK_DAYS", env.int, default=30) * 24 * 3600
-WITHDRAW_LINK_MAX_AGE = _setting("WITHDRAW_LINK_DAYS", env.int, default=365) * 24 * 3600
+# How long each emailed link works, in days (signatures/links.py). A reply notification's
+# stop link is made fresh for each email, so a year covers going back to an old one.
+CONFIRM_LINK_DAYS = _setting("CONFIRM_LINK_DAYS", env.int, default=30)
+WITHDRAW_LINK_DAYS = _setting("WITHDRAW_LINK_DAYS", env.int, default=365)
+STOP_REPLIES_LINK_DAYS = _setting("STOP_REPLIES_LINK_DAYS", env.int, default=365)
 PUBLIC_COUNT_CACHE_SECONDS = 5
 # Days after a petition ends before its signers' names, emails and hashes are erased.
 ANONYMISE_AFTER_DAYS = _setting("ANONYMISE_AFTER_DAYS", env.int, default=90)

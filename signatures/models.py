@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import F, Q
@@ -406,3 +408,9 @@ class ModerationSettings(models.Model):
     @classmethod
     def load(cls):
         return cls.objects.get_or_create(pk=1)[0]
+
+    def next_digest_at(self, now):
+        """When the next digest may go out: now, or an interval after the last one."""
+        if self.last_digest_at is None:
+            return now
+        return max(now, self.last_digest_at + timedelta(seconds=settings.DIGEST_INTERVAL))

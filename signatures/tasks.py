@@ -105,7 +105,6 @@ def send_moderation_digest(attempt=0):
     """
     from .emails import digest_email
     from .models import Comment, ModerationSettings
-    from .moderation import next_digest_at
 
     if not settings.DIGEST_EMAILS:
         return
@@ -122,7 +121,7 @@ def send_moderation_digest(attempt=0):
             if not unreported:
                 return
             now = timezone.now()
-            due = next_digest_at(rules, now)
+            due = rules.next_digest_at(now)
             if due > now:
                 enqueue_at(send_moderation_digest, due)
                 return
