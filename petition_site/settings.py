@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "petition_site.apps.AuthenticatorAppsConfig",
     "petition_site.apps.RecoveryCodesConfig",
     "petition_site.apps.SignInAttemptsConfig",
+    # Before django-tasks-db: its `db_worker` command, with heartbeats and recovery.
+    "worker",
     "petition_site.apps.BackgroundTasksConfig",
     "django_recaptcha",
     "petitions",
@@ -324,6 +326,14 @@ TASKS = {
         )
     }
 }
+
+# The worker beats a heartbeat every WORKER_HEARTBEAT seconds; a task whose worker has not
+# beaten for WORKER_LOST_AFTER seconds runs again (worker/recovery.py). The bound must stay
+# well above the heartbeat, or a slow database makes live workers look dead.
+WORKER_HEARTBEAT = _setting("WORKER_HEARTBEAT", env.int, default=10)
+WORKER_LOST_AFTER = _setting("WORKER_LOST_AFTER", env.int, default=60)
+if not 0 < 2 * WORKER_HEARTBEAT <= WORKER_LOST_AFTER:
+    raise ImproperlyConfigured("WORKER_LOST_AFTER must be at least twice WORKER_HEARTBEAT (> 0).")
 
 # CAPTCHA (django-recaptcha): off without keys, which a system check reports.
 RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY", default="")

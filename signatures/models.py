@@ -138,7 +138,12 @@ class Signature(EncryptedEmail, models.Model):
     # The domain alone names no one, and shows a bot signing from one provider.
     email_domain = models.CharField(_("email domain"), max_length=255, blank=True)
     invalidation_reason = models.CharField(_("reason for invalidation"), max_length=200, blank=True)
+    # Emails taken from the cap (queued), and how many of them the worker has sent: a task
+    # that runs twice finds no queued email left and sends nothing (signatures.tasks).
     emails_sent = models.PositiveSmallIntegerField(_("emails sent"), default=0)
+    emails_delivered = models.PositiveSmallIntegerField(
+        _("emails delivered"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -167,6 +172,10 @@ class Signature(EncryptedEmail, models.Model):
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
                 name="signature_confirmed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(emails_delivered__lte=F("emails_sent")),
+                name="signature_delivered_within_queued",
             ),
         ]
         indexes = [

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
@@ -52,18 +53,29 @@ def send_signature_email(signature_id, attempt=0):
 
     Pending: the confirmation link. Confirmed: "you have already signed". Withdrawn,
     invalidated or erased: nothing.
+
+    At least once, de-duplicated: each queued email (emails_sent) is recorded as delivered
+    (emails_delivered) in the transaction that sends it, which commits only once the mail
+    server took the message. A second run of the task waits on the row lock, then finds no
+    queued email left to send; a worker that dies before the commit leaves no record, and the
+    task's next run sends. Only a death between the server's acceptance and the commit (a few
+    milliseconds) sends twice.
     """
     from .emails import signature_email
     from .models import Signature
 
-    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
-    if signature is None:
-        return
-    message = signature_email(signature)
-    if message is None:
-        return
     try:
-        message.send()
+        with transaction.atomic():
+            recorded = Signature.objects.filter(
+                pk=signature_id, emails_delivered__lt=F("emails_sent")
+            ).update(emails_delivered=F("emails_delivered") + 1)
+            if not recorded:
+                return
+            signature = Signature.objects.select_related("petition").get(pk=signature_id)
+            message = signature_email(signature)
+            if message is None:
+                return
+            message.send()
     except _MAIL_ERRORS as error:
         _retry_later(send_signature_email, attempt, error, signature_id)
         return

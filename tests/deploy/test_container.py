@@ -35,6 +35,8 @@ def test_compose_defines_web_worker_postgres_and_a_one_off_migrate():
     assert services["worker"]["command"] == ["worker"]
     assert services["migrate"]["command"] == ["migrate"]
     assert services["migrate"]["restart"] == "no"
+    # The worker reconnects after a database outage; anything else that stops it, compose restarts.
+    assert services["worker"]["restart"] == "unless-stopped"
     assert services["web"]["depends_on"]["migrate"]["condition"] == (
         "service_completed_successfully"
     )

@@ -11,10 +11,9 @@ import urllib.request
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from signatures import links
-from tests.deploy.servers import free_port, wait_until_ready
+from tests.deploy.servers import free_port, run_database_url, wait_until_ready
 from tests.factories import make_petition, make_signature
 
 EMAIL = "hidden.signer@example.org"
@@ -39,17 +38,13 @@ def _fetch(url, **kwargs):
 def test_gunicorn_logs_requests_and_bad_requests_without_addresses_or_tokens(tmp_path):
     signature = make_signature(make_petition(slug="logs"), email=EMAIL)
     token = links.CONFIRM.token(signature.pk)
-    database = settings.DATABASES["default"]
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "petition_site.wsgi"],
         cwd=settings.BASE_DIR,
         env={
             **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-                f"{connection.settings_dict['NAME']}"
-            ),
+            "DATABASE_URL": run_database_url(),
             "ALLOWED_HOSTS": "127.0.0.1",
             "HOST": "127.0.0.1",
             "PORT": str(port),
