@@ -1,5 +1,6 @@
 """Tasks survive their worker: a lost task runs again, and a signature's email goes out once."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -146,19 +147,38 @@ def _stop(process):
     process.wait(timeout=30)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_email_of_a_killed_worker_is_sent_once_by_the_next(client, tmp_path):
-    petition = make_petition(slug="killed")
-    # A mail server that takes the connection and never answers: the worker hangs mid-send.
+@contextlib.contextmanager
+def _worker_stuck_sending(client, petition):
+    """A worker that claimed a signature's email task and hangs mid-send, killed at the end.
+
+    Its mail server takes the connection and never answers (the worker would give up after
+    the SMTP timeout, 20 s; it is killed long before).
+    """
     with socket.create_server(("127.0.0.1", 0)) as silent_server:
         silent_port = silent_server.getsockname()[1]
-        first = _start_worker(EMAIL_URL=f"smtp://127.0.0.1:{silent_port}")
+        worker = _start_worker(EMAIL_URL=f"smtp://127.0.0.1:{silent_port}")
         try:
             signature = _sign(client, petition)
             _wait_for(lambda: DBTaskResult.objects.filter(status="RUNNING").exists(), "a claim")
+            yield signature
         finally:
-            os.killpg(first.pid, signal.SIGKILL)
-            first.wait(timeout=30)
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_busy_longer_than_the_bound_keeps_its_task(client):
+    with _worker_stuck_sending(client, make_petition(slug="busy")):
+        time.sleep(5)  # past WORKER_LOST_AFTER (3 s): only the heartbeat says it is alive
+
+        assert recovery.requeue_lost() == []
+        assert DBTaskResult.objects.get().status == "RUNNING"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_email_of_a_killed_worker_is_sent_once_by_the_next(client, tmp_path):
+    with _worker_stuck_sending(client, make_petition(slug="killed")) as signature:
+        pass
 
     second = _start_worker(EMAIL_URL=f"filemail:///{tmp_path}")
     try:

@@ -72,8 +72,10 @@ class _Heart(threading.Thread):
             try:
                 recovery.beat(self.worker.worker_id)
                 recovery.requeue_lost()
-            except _DATABASE_ERRORS:
-                logger.warning("worker_heartbeat_failed worker=%s", self.worker.worker_id)
+            # Whatever went wrong, the heart must go on beating: a worker that stops beating
+            # has its running task run a second time elsewhere.
+            except Exception:
+                logger.exception("worker_heartbeat_failed worker=%s", self.worker.worker_id)
                 connection.close()
         connection.close()
 
