@@ -369,6 +369,29 @@ class Comment(EncryptedEmail, models.Model):
         return self.parent or self
 
 
+class ReplyNotification(models.Model):
+    """A reply notification that went out: recorded in the transaction that sends it, so a
+    notification task that runs twice tells nobody twice (signatures.tasks)."""
+
+    reply = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="+", verbose_name=_("reply")
+    )
+    subscriber = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="+", verbose_name=_("comment replied to")
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply notification")
+        verbose_name_plural = _("reply notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "subscriber"], name="reply_notification_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.reply_id} → {self.subscriber_id}"
+
+
 class ModerationSettings(models.Model):
     """The organizers' moderation rules: a single row, edited in admin."""
 

@@ -153,20 +153,33 @@ def send_moderation_digest(attempt=0):
 
 @task()
 def send_reply_notification(reply_id, subscriber_id, attempt=0):
-    """Tell the author of comment `subscriber_id` about the approved reply `reply_id`."""
-    from .emails import reply_email
-    from .models import Comment
+    """Tell the author of comment `subscriber_id` about the approved reply `reply_id`.
 
-    reply = Comment.objects.approved().select_related("petition").filter(pk=reply_id).first()
-    subscriber = (
-        Comment.objects.filter(pk=subscriber_id, notify_replies=True)
-        .exclude(email_encrypted="")
-        .first()
-    )
-    if reply is None or subscriber is None:
-        return
+    At least once, de-duplicated, as the signature's email: the notification is recorded in
+    the transaction that sends it.
+    """
+    from .emails import reply_email
+    from .models import Comment, ReplyNotification
+
     try:
-        reply_email(reply, subscriber).send()
+        with transaction.atomic():
+            reply = (
+                Comment.objects.approved().select_related("petition").filter(pk=reply_id).first()
+            )
+            subscriber = (
+                Comment.objects.filter(pk=subscriber_id, notify_replies=True)
+                .exclude(email_encrypted="")
+                .first()
+            )
+            if reply is None or subscriber is None:
+                return
+            # A second run waits here on the unique constraint, then finds the record.
+            _, first_time = ReplyNotification.objects.get_or_create(
+                reply=reply, subscriber=subscriber
+            )
+            if not first_time:
+                return
+            reply_email(reply, subscriber).send()
     except _MAIL_ERRORS as error:
         _retry_later(send_reply_notification, attempt, error, reply_id, subscriber_id)
         return

@@ -14,10 +14,10 @@ from django.core.management import get_commands
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from signatures.models import Signature
-from signatures.tasks import send_signature_email
+from signatures.models import ReplyNotification, Signature
+from signatures.tasks import send_reply_notification, send_signature_email
 from tests.deploy.servers import run_database_url
-from tests.factories import make_petition, sign_data
+from tests.factories import make_comment, make_petition, sign_data
 from worker import recovery
 
 
@@ -213,3 +213,28 @@ def test_the_worker_carries_on_after_its_database_connections_are_cut(client, tm
         _stop(worker)
 
     assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_a_reply_notification_whose_task_runs_twice_is_sent_once(petition, mailoutbox):
+    thread = make_comment(petition, email="aigul@example.org", notify_replies=True)
+    reply = make_comment(petition, parent=thread, text="A reply")
+
+    for _ in range(2):
+        send_reply_notification.call(reply.pk, thread.pk)
+
+    assert len(mailoutbox) == 1
+    assert ReplyNotification.objects.filter(reply=reply, subscriber=thread).count() == 1
+
+
+def test_a_reply_notification_that_failed_is_sent_by_its_retry(
+    petition, run_tasks, mailoutbox, mail_server_down
+):
+    thread = make_comment(petition, email="aigul@example.org", notify_replies=True)
+    reply = make_comment(petition, parent=thread, text="A reply")
+
+    send_reply_notification.call(reply.pk, thread.pk)
+    assert not ReplyNotification.objects.exists()
+    mail_server_down()  # restores the working mail server
+    send_reply_notification.call(reply.pk, thread.pk, 1)
+
+    assert len(mailoutbox) == 1

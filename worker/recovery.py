@@ -3,8 +3,8 @@
 django-tasks-db marks a task RUNNING when a worker claims it and never looks at it again: a
 worker killed mid-task (or cut off from the database) leaves it RUNNING forever. Each worker
 therefore beats a heartbeat, and every worker, every few seconds, hands the tasks of workers
-that stopped beating back to the queue. The tasks are written to run twice safely (a
-signature's email records its sending; see signatures.tasks).
+that stopped beating back to the queue. The tasks are written to run twice safely: each
+email records its sending in the transaction that sends it (signatures.tasks).
 """
 
 import logging
