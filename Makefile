@@ -61,6 +61,7 @@ quality/node_modules/.installed: quality/package.json quality/package-lock.json
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache --no-logo
 
 format: install
 	.venv/bin/ruff check --fix .

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "petition_site.apps.AuthenticatorAppsConfig",
     "petition_site.apps.RecoveryCodesConfig",
     "petition_site.apps.SignInAttemptsConfig",
+    # Before django-tasks-db: its `db_worker` command, with heartbeats and recovery.
+    "worker",
     "petition_site.apps.BackgroundTasksConfig",
     "django_recaptcha",
     "petitions",
@@ -282,8 +284,11 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 SIGNATURE_RATE_LIMIT = _setting("SIGNATURE_RATE_LIMIT", env.int, default=20)
 SIGNATURE_RATE_WINDOW = _setting("SIGNATURE_RATE_WINDOW", env.int, default=3600)
 SIGNATURE_MAX_EMAILS = 5
-CONFIRM_LINK_MAX_AGE = _setting("CONFIRM_LINK_DAYS", env.int, default=30) * 24 * 3600
-WITHDRAW_LINK_MAX_AGE = _setting("WITHDRAW_LINK_DAYS", env.int, default=365) * 24 * 3600
+# How long each emailed link works, in days (signatures/links.py). A reply notification's
+# stop link is made fresh for each email, so a year covers going back to an old one.
+CONFIRM_LINK_DAYS = _setting("CONFIRM_LINK_DAYS", env.int, default=30)
+WITHDRAW_LINK_DAYS = _setting("WITHDRAW_LINK_DAYS", env.int, default=365)
+STOP_REPLIES_LINK_DAYS = _setting("STOP_REPLIES_LINK_DAYS", env.int, default=365)
 PUBLIC_COUNT_CACHE_SECONDS = 5
 # Days after a petition ends before its signers' names, emails and hashes are erased.
 ANONYMISE_AFTER_DAYS = _setting("ANONYMISE_AFTER_DAYS", env.int, default=90)
@@ -325,6 +330,14 @@ TASKS = {
         )
     }
 }
+
+# The worker beats a heartbeat every WORKER_HEARTBEAT seconds; a task whose worker has not
+# beaten for WORKER_LOST_AFTER seconds runs again (worker/recovery.py). The bound must stay
+# well above the heartbeat, or a slow database makes live workers look dead.
+WORKER_HEARTBEAT = _setting("WORKER_HEARTBEAT", env.int, default=10)
+WORKER_LOST_AFTER = _setting("WORKER_LOST_AFTER", env.int, default=60)
+if not 0 < 2 * WORKER_HEARTBEAT <= WORKER_LOST_AFTER:
+    raise ImproperlyConfigured("WORKER_LOST_AFTER must be at least twice WORKER_HEARTBEAT (> 0).")
 
 # CAPTCHA (django-recaptcha): off without keys, which a system check reports.
 RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY", default="")

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing as django_signing
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
@@ -11,8 +10,6 @@ from django.utils import timezone
 
 from . import moderation, privacy
 from .models import MAX_ID, Comment, ModerationSettings
-
-_STOP_REPLIES_SALT = "comments.stop-replies"
 
 
 class TooManyComments(Exception):
@@ -124,15 +121,6 @@ def thread_page(petition, number, *, showing=None):
         )
         number = newer.count() // settings.COMMENTS_PER_PAGE + 1
     return paginator.get_page(number)
-
-
-def stop_replies_token(comment):
-    return django_signing.dumps(comment.pk, salt=_STOP_REPLIES_SALT, compress=True)
-
-
-def read_stop_replies_token(token):
-    """The comment id in a "stop these emails" link; raises BadSignature."""
-    return django_signing.loads(token, salt=_STOP_REPLIES_SALT)
 
 
 def stop_replies(comment):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import F, Q
@@ -136,7 +138,12 @@ class Signature(EncryptedEmail, models.Model):
     # The domain alone names no one, and shows a bot signing from one provider.
     email_domain = models.CharField(_("email domain"), max_length=255, blank=True)
     invalidation_reason = models.CharField(_("reason for invalidation"), max_length=200, blank=True)
+    # Emails taken from the cap (queued), and how many of them the worker has sent: a task
+    # that runs twice finds no queued email left and sends nothing (signatures.tasks).
     emails_sent = models.PositiveSmallIntegerField(_("emails sent"), default=0)
+    emails_delivered = models.PositiveSmallIntegerField(
+        _("emails delivered"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -165,6 +172,10 @@ class Signature(EncryptedEmail, models.Model):
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
                 name="signature_confirmed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(emails_delivered__lte=F("emails_sent")),
+                name="signature_delivered_within_queued",
             ),
         ]
         indexes = [
@@ -358,6 +369,29 @@ class Comment(EncryptedEmail, models.Model):
         return self.parent or self
 
 
+class ReplyNotification(models.Model):
+    """A reply notification that went out: recorded in the transaction that sends it, so a
+    notification task that runs twice tells nobody twice (signatures.tasks)."""
+
+    reply = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="+", verbose_name=_("reply")
+    )
+    subscriber = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="+", verbose_name=_("comment replied to")
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply notification")
+        verbose_name_plural = _("reply notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "subscriber"], name="reply_notification_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.reply_id} → {self.subscriber_id}"
+
+
 class ModerationSettings(models.Model):
     """The organizers' moderation rules: a single row, edited in admin."""
 
@@ -406,3 +440,9 @@ class ModerationSettings(models.Model):
     @classmethod
     def load(cls):
         return cls.objects.get_or_create(pk=1)[0]
+
+    def next_digest_at(self, now):
+        """When the next digest may go out: now, or an interval after the last one."""
+        if self.last_digest_at is None:
+            return now
+        return max(now, self.last_digest_at + timedelta(seconds=settings.DIGEST_INTERVAL))

@@ -4,7 +4,6 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing as django_signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,9 +12,6 @@ from .models import Signature, public_name
 from .tasks import send_signature_email
 
 logger = logging.getLogger(__name__)
-
-_CONFIRM_SALT = "signatures.confirm"
-_WITHDRAW_SALT = "signatures.withdraw"
 
 
 def sign(petition, data, *, ip_hash, language):
@@ -171,20 +167,3 @@ def resend(signature):
             return False
         send_signature_email.enqueue(signature.pk)
     return True
-
-
-def confirm_token(signature):
-    return django_signing.dumps(signature.pk, salt=_CONFIRM_SALT, compress=True)
-
-
-def withdraw_token(signature):
-    return django_signing.dumps(signature.pk, salt=_WITHDRAW_SALT, compress=True)
-
-
-def read_confirm_token(token):
-    """The signature id in a confirmation link; raises BadSignature or SignatureExpired."""
-    return django_signing.loads(token, salt=_CONFIRM_SALT, max_age=settings.CONFIRM_LINK_MAX_AGE)
-
-
-def read_withdraw_token(token):
-    return django_signing.loads(token, salt=_WITHDRAW_SALT, max_age=settings.WITHDRAW_LINK_MAX_AGE)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from petitions.models import Petition
 
-from . import commenting, privacy, signing
+from . import commenting, links, privacy, signing
 from .captcha import with_captcha_csp
 from .counting import public_count, public_figures
 from .forms import CommentForm, SignatureForm
@@ -68,7 +68,7 @@ def _thanks_page(request, petition):
     )
 
 
-def _from_link(read_token, queryset):
+def _from_link(link, queryset):
     """Turn an emailed link's token into its row; a broken or expired link is a 400.
 
     Links are opened by mail scanners too, so a GET only ever shows a button.
@@ -80,11 +80,14 @@ def _from_link(read_token, queryset):
         @wraps(view)
         def wrapped(request, token):
             try:
-                pk = read_token(token)
+                pk = link.read(token)
             except BadSignature as error:
                 expired = isinstance(error, SignatureExpired)
                 return render(
-                    request, "signatures/link_invalid.html", {"expired": expired}, status=400
+                    request,
+                    "signatures/link_invalid.html",
+                    {"expired": expired, "kind": link.kind},
+                    status=400,
                 )
             return view(request, get_object_or_404(queryset, pk=pk))
 
@@ -93,7 +96,7 @@ def _from_link(read_token, queryset):
     return decorator
 
 
-@_from_link(signing.read_confirm_token, Signature.objects.select_related("petition"))
+@_from_link(links.CONFIRM, Signature.objects.select_related("petition"))
 def confirm(request, signature):
     if request.method == "POST":
         signing.confirm(signature)
@@ -110,7 +113,7 @@ def confirm(request, signature):
     return render(request, "signatures/confirm.html", {"petition": signature.petition})
 
 
-@_from_link(signing.read_withdraw_token, Signature.objects.select_related("petition"))
+@_from_link(links.WITHDRAW, Signature.objects.select_related("petition"))
 def withdraw(request, signature):
     if request.method == "POST":
         signing.withdraw(signature)
@@ -177,7 +180,7 @@ def _post_comment(request, petition, data):
     return redirect(f"{petition.get_absolute_url()}#comments")
 
 
-@_from_link(commenting.read_stop_replies_token, Comment.objects.select_related("petition"))
+@_from_link(links.STOP_REPLIES, Comment.objects.select_related("petition"))
 def stop_replies(request, comment):
     if request.method == "POST":
         commenting.stop_replies(comment)

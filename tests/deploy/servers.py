@@ -23,3 +23,15 @@ def wait_until_ready(port, process, timeout=40):
         except OSError:
             assert time.monotonic() < deadline, f"the server on port {port} is not ready"
             time.sleep(0.3)
+
+
+def run_database_url():
+    """The URL of this run's test database, for a process started outside the test."""
+    from django.conf import settings
+    from django.db import connection
+
+    database = settings.DATABASES["default"]
+    return (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+        f"{connection.settings_dict['NAME']}"
+    )
