@@ -1,5 +1,6 @@
 """Organizers set a petition's milestones in the admin; a bad list gets a translated reason."""
 
+import pytest
 from django.urls import reverse
 
 from tests.html import form_data
@@ -24,27 +25,29 @@ def test_an_organizer_sets_milestones_and_the_page_aims_at_them(
     assert "Next goal: 50 signatures" in html
 
 
-def test_milestones_not_below_the_goal_are_refused_in_russian(organizer_client, seeded_petition):
+@pytest.mark.parametrize(
+    ("milestones", "reason"),
+    [
+        (
+            "100, 500, 20000",
+            "Каждая промежуточная цель должна быть меньше главной цели (10000): "
+            "главная цель — последняя.",
+        ),
+        (
+            "сто, пятьсот",
+            "Промежуточные цели — целые числа через запятую, например 100, 500, 1000.",
+        ),
+        ("500, 100", "Промежуточные цели идут по возрастанию: каждая больше предыдущей."),
+    ],
+)
+def test_a_bad_list_of_milestones_is_refused_with_a_reason_in_russian(
+    organizer_client, seeded_petition, milestones, reason
+):
     organizer_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
 
-    response = _edit(organizer_client, seeded_petition, milestones="100, 500, 20000")
+    response = _edit(organizer_client, seeded_petition, milestones=milestones)
 
     assert response.status_code == 200
-    assert (
-        "Каждая промежуточная цель должна быть меньше главной цели (10000): "
-        "главная цель — последняя." in response.content.decode()
-    )
+    assert reason in response.content.decode()
     seeded_petition.refresh_from_db()
     assert seeded_petition.milestones == ""
-
-
-def test_milestones_that_are_not_numbers_are_refused_in_russian(organizer_client, seeded_petition):
-    organizer_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
-
-    response = _edit(organizer_client, seeded_petition, milestones="сто, пятьсот")
-
-    assert response.status_code == 200
-    assert (
-        "Промежуточные цели — целые числа через запятую, например 100, 500, 1000."
-        in response.content.decode()
-    )
