@@ -48,7 +48,20 @@ class PetitionAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AddresseeInline, HarmInline, ReasonInline, DemandInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "is_featured", "goal", "closes_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "status",
+                    "is_featured",
+                    "goal",
+                    "milestones",
+                    "closes_at",
+                ]
+            },
+        ),
         (
             _("Text"),
             {

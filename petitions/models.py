@@ -1,10 +1,44 @@
+import itertools
+from dataclasses import dataclass
+
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Steps the progress bar measures toward before the goal: early ones come soon, so a new
+# petition's bar is never a long empty line. Organizers may set their own per petition.
+DEFAULT_MILESTONES = (100, 500, 1_000, 5_000)
+MILESTONES_FORMAT_ERROR = _(
+    "Milestones are whole numbers separated by commas, e.g. 100, 500, 1000."
+)
+
+
+def parse_milestones(text):
+    """[int] from "100, 500, 1000"; spaces and a trailing comma are forgiven. Raises
+    ValueError for anything else."""
+    return [int(part) for part in text.replace(" ", "").split(",") if part]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a count stands: the milestone it moves toward, and the goal beyond it."""
+
+    count: int
+    target: int
+    goal: int
+
+    @property
+    def reached_goal(self):
+        return self.count >= self.goal
+
+    @property
+    def bar_value(self):
+        return min(self.count, self.target)
 
 
 class PetitionQuerySet(models.QuerySet):
@@ -57,6 +91,15 @@ class Petition(models.Model):
         _("featured"), default=False, help_text=_("Shown on the home page.")
     )
     goal = models.PositiveIntegerField(_("signature goal"), default=1000)
+    milestones = models.CharField(
+        _("milestones"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Signature counts the progress bar measures toward before the goal, ascending "
+            "and separated by commas, e.g. 100, 500, 1000, 5000. Empty: these four."
+        ),
+    )
     closes_at = models.DateTimeField(
         _("closes at"),
         null=True,
@@ -120,6 +163,12 @@ class Petition(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(goal__gt=0), name="petition_goal_positive"),
+            # Digits and commas only; clean() explains what else a good list needs.
+            models.CheckConstraint(
+                condition=Q(milestones__regex=r"^[0-9, ]*$"),
+                name="petition_milestones_digits",
+                violation_error_message=MILESTONES_FORMAT_ERROR,
+            ),
             models.UniqueConstraint(
                 fields=["is_featured"],
                 condition=Q(is_featured=True),
@@ -133,6 +182,52 @@ class Petition(models.Model):
 
     def get_absolute_url(self):
         return reverse("petitions:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        self.milestones = self._checked_milestones()
+
+    def _checked_milestones(self):
+        """The milestones written out plainly ("100, 500"), or a ValidationError saying
+        what is wrong with them."""
+        try:
+            steps = parse_milestones(self.milestones)
+        except ValueError:
+            steps = None
+        if steps is None:
+            problem = ValidationError(MILESTONES_FORMAT_ERROR, code="format")
+        elif any(step <= 0 for step in steps):
+            problem = ValidationError(
+                _("Each milestone must be greater than zero."), code="positive"
+            )
+        elif any(later <= earlier for earlier, later in itertools.pairwise(steps)):
+            problem = ValidationError(
+                _("Milestones must go up, each larger than the one before."), code="ascending"
+            )
+        elif self.goal and steps and steps[-1] >= self.goal:
+            problem = ValidationError(
+                _("Each milestone must be smaller than the goal (%(goal)s), which comes last."),
+                code="below_goal",
+                params={"goal": self.goal},
+            )
+        else:
+            return ", ".join(map(str, steps))
+        raise ValidationError({"milestones": problem})
+
+    @property
+    def milestone_steps(self):
+        """The steps toward the goal, the goal last. Steps at or above the goal are left
+        out, so an organizer who lowers the goal never sees a bar aim past it."""
+        try:
+            steps = parse_milestones(self.milestones) or DEFAULT_MILESTONES
+        except ValueError:
+            steps = DEFAULT_MILESTONES
+        return [step for step in steps if 0 < step < self.goal] + [self.goal]
+
+    def progress(self, count):
+        """The milestone `count` moves toward: the first one above it, else the goal."""
+        target = next((step for step in self.milestone_steps if count < step), self.goal)
+        return Progress(count=count, target=target, goal=self.goal)
 
     def close(self):
         """Stop accepting signatures now; the moment starts the anonymisation clock."""

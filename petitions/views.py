@@ -55,7 +55,8 @@ def detail(request, slug):
 def share_image(request, slug):
     """The preview image that WhatsApp, Telegram, Facebook and VK show for a shared link."""
     petition = Petition.objects.get_published_or_404(slug)
-    png = sharing.share_image(petition, public_count(petition), get_language())
+    url = request.build_absolute_uri(petition.get_absolute_url())
+    png = sharing.share_image(petition, public_count(petition), url, get_language())
     return HttpResponse(png, content_type="image/png")
 
 
@@ -70,7 +71,7 @@ def poster(request, slug):
         {
             "petition": petition,
             "demands": petition.demands.all(),
-            "url": url,
+            "address": sharing.short_address(url),
             "qr_svg": qr.svg_inline(
                 dark="#000", svgclass="poster__qr", lineclass=None, omitsize=True
             ),

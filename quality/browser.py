@@ -23,7 +23,11 @@ CHROMIUM_FLAGS = [
 ]
 SLUG = "stop-criminalization-of-sex-work-kyrgyzstan"
 PHONE = {"width": 360, "height": 740}
+# What most signers see before they scroll: a 360×640 phone.
+FIRST_SCREEN = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
+# The narrowest phone the pages must fit without scrolling sideways.
+NARROWEST = {"width": 320, "height": 640}
 # What a Russian-speaking visitor reads; English where the check is made in English.
 WORDS = {
     "ru": {"confirm": "Подтвердить мою подпись", "thanks": "Спасибо за подпись"},
@@ -49,7 +53,12 @@ def petition_path(language):
 
 
 def _count(page):
-    return int(re.sub(r"\D", "", page.locator(".counter__count strong").inner_text()))
+    """The count the visitor sees; at zero the counter invites the first signature instead."""
+    shown = page.locator(".counter__count strong:visible")
+    if not shown.count():
+        expect(page.locator(".counter__count--first:visible")).to_have_count(1)
+        return 0
+    return int(re.sub(r"\D", "", shown.inner_text()))
 
 
 def sign(page, base, language, name, address, region="bishkek"):
@@ -201,3 +210,88 @@ def screenshots(browser, base, outdir):
             shots.append(path.name)
             context.close()
     return ", ".join(shots)
+
+
+# The top and bottom of the first element matching a selector that is shown, in px from the
+# top of the screen (null if none is): a hidden copy, such as the side column's count on a
+# phone, does not count.
+_BOX = """selector => {
+  const shown = [...document.querySelectorAll(selector)].find(
+    e => e.getClientRects().length && getComputedStyle(e).visibility !== "hidden");
+  if (!shown) { return null; }
+  const box = shown.getBoundingClientRect();
+  return [Math.round(box.top), Math.round(box.bottom)];
+}"""
+
+
+def _inside(box, viewport):
+    return box is not None and box[0] >= 0 and box[1] <= viewport["height"]
+
+
+def first_screen(browser, base, outdir):
+    """On a 360×640 phone, in both languages, the home and petition pages show the count and
+    a way to sign before any scrolling; on a desktop the count and the form's button stay in
+    view however far the text is scrolled. Screenshots of each first screen go to outdir."""
+    found = []
+    for language in ("ru", "en"):
+        for name, path in (("home", f"/{language}/"), ("petition", petition_path(language))):
+            for viewport in (FIRST_SCREEN, DESKTOP):
+                phone = viewport is FIRST_SCREEN
+                context = browser.new_context(
+                    viewport=viewport, locale=language, is_mobile=phone, has_touch=phone
+                )
+                page = context.new_page()
+                errors = watch_for_errors(page)
+                try:
+                    page.goto(base + path)
+                    # The sign bar's script decides on its first observation: a frame or two.
+                    page.wait_for_timeout(300)
+                    page.screenshot(
+                        path=outdir / f"first-screen-{name}-{language}-{viewport['width']}.png"
+                    )
+                    if phone:
+                        found.append(_phone_first_screen(page, f"{name} {language}"))
+                    else:
+                        found.append(_desktop_side_column(page, f"{name} {language}"))
+                    assert not errors, f"console errors: {errors}"
+                finally:
+                    context.close()
+    return "; ".join(found)
+
+
+def _phone_first_screen(page, label):
+    count = page.evaluate(_BOX, ".counter__count")
+    bar = page.evaluate(_BOX, ".sign-bar .button")
+    field = page.evaluate(_BOX, ".sign-form input[name=name]")
+    sign = bar if _inside(bar, FIRST_SCREEN) else field
+    assert _inside(count, FIRST_SCREEN), f"{label}: the count is at {count}, below 640 px"
+    assert _inside(sign, FIRST_SCREEN), f"{label}: no sign button or field on the first screen"
+    height = page.evaluate("document.documentElement.scrollHeight")
+    where = "sign bar" if sign is bar else "first field"
+    summary = f"{label} 360×640: count {count}, {where} {sign}, form field {field}, page {height}"
+
+    if label.startswith("petition"):
+        # Where the form is in view the bar steps aside; in the long text below it returns.
+        page.evaluate("document.getElementById('sign').scrollIntoView()")
+        expect(page.locator(".sign-bar")).to_have_class(re.compile(r"\bsign-bar--away\b"))
+        page.evaluate("document.getElementById('harms-heading').scrollIntoView()")
+        expect(page.locator(".sign-bar")).not_to_have_class(re.compile(r"\bsign-bar--away\b"))
+        page.locator(".sign-bar .button").click()
+        assert page.url.endswith("#sign"), page.url
+        field = page.evaluate(_BOX, ".sign-form input[name=name]")
+        assert _inside(field, FIRST_SCREEN), f"{label}: the bar led to {field}, not the form"
+    return summary
+
+
+def _desktop_side_column(page, label):
+    count = page.evaluate(_BOX, ".counter__count")
+    button = page.evaluate(_BOX, ".sign-form button[type=submit]")
+    summary = f"{label} 1280×800: count {count}, sign button {button}"
+    page.evaluate("window.scrollTo(0, 2500)")
+    page.wait_for_timeout(100)
+    for what, box in (
+        ("count", page.evaluate(_BOX, ".counter__count")),
+        ("sign button", page.evaluate(_BOX, ".sign-form button[type=submit]")),
+    ):
+        assert _inside(box, DESKTOP), f"{label}: scrolled 2,500 px, the {what} is at {box}"
+    return summary

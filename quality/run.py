@@ -18,7 +18,9 @@ import traceback
 from pathlib import Path
 
 from browser import (
+    NARROWEST,
     comment_and_moderate,
+    first_screen,
     language_switch,
     launch,
     petition_path,
@@ -105,15 +107,30 @@ def main():
                 lambda: comment_and_moderate(browser, base, lambda author: approve(manage, author)),
             )
             report.check("language switch keeps the page", lambda: language_switch(browser, base))
+            report.check(
+                "first screen: count and a way to sign (360×640), side column (1280×800)",
+                lambda: first_screen(browser, base, OUT),
+            )
             report.check("screenshots in var/quality/", lambda: screenshots(browser, base, OUT))
-            violations = report.check(
-                "axe-core on every public page",
+            judged = report.check(
+                "axe-core and the 320 px width of every public page",
                 lambda: axe_and_save_html(browser, base, maildir, htmldir),
             )
             browser.close()
 
         axe_count = None
-        if violations is not None:
+        if judged is not None:
+            violations, widths = judged
+            too_wide = {page: width for page, width in widths.items() if width > NARROWEST["width"]}
+            report.require(
+                "no page scrolls sideways at 320 px",
+                not too_wide,
+                [f"{page}: {width} px wide at 320 px" for page, width in too_wide.items()],
+            )
+            print(
+                f"     widest page at 320 px: {max(widths.values())} px "
+                f"({len(widths)} pages, both languages)"
+            )
             axe_count = sum(len(found) for found in violations.values())
             report.require(
                 "axe violations",
@@ -122,7 +139,7 @@ def main():
             )
             print(
                 f"     axe: {axe_count} violations on {len(violations)} pages "
-                "(12 in each language), each at 360 and 1280 px"
+                f"({len(violations) // 2} in each language), each at 360 and 1280 px"
             )
 
         vnu = report.check("Nu HTML Checker", lambda: validate_html(htmldir))

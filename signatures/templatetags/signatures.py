@@ -29,9 +29,10 @@ def signature_panel(context, petition, form=None):
 
 @register.inclusion_tag("includes/counter.html")
 def signature_counter(petition, count=None):
+    """The count, a bar toward the next milestone, and the goal."""
     if count is None:
         count = public_count(petition)
-    return {"petition": petition, "count": count}
+    return {"petition": petition, "progress": petition.progress(count)}
 
 
 @register.inclusion_tag("includes/comment_thread.html", takes_context=True)
