@@ -1,10 +1,10 @@
-"""The campaign text as first shipped, corrected where a database still holds it word for word.
+"""The campaign text as first shipped, corrected where a database still holds it.
 
 `make run` loads the campaign once and keeps it (`load_petition --keep-existing`), so a
 deployment that loaded the first text would keep its errors, among them a Russian lead that
-reads as the opposite of the ask. A field is replaced only while it equals the shipped
-text exactly: whatever organizers changed in admin stays theirs. Reversing restores the old
-text the same way.
+reads as the opposite of the ask. A field is replaced only while it still holds the shipped
+text (line endings aside): whatever organizers changed in admin stays theirs. Reversing
+restores the shipped text the same way.
 """
 
 from django.db import migrations
@@ -107,7 +107,10 @@ CORRECTIONS = [
 def _replace(apps, pairs):
     for model_name, field, old, new in pairs:
         model = apps.get_model("petitions", model_name)
-        model.objects.filter(**{field: old}).update(**{field: new})
+        # A browser sends a textarea's line breaks as CRLF: saving the petition in admin,
+        # even to change only its goal, stores the same paragraphs that way.
+        unchanged = [old, old.replace("\n", "\r\n")]
+        model.objects.filter(**{f"{field}__in": unchanged}).update(**{field: new})
 
 
 def correct(apps, schema_editor):

@@ -53,6 +53,17 @@ def test_a_text_organizers_edited_in_admin_is_left_alone(db):
     assert "Комитета ООН" in petition.quote_intro_ru
 
 
+def test_paragraphs_saved_through_the_admin_are_corrected_too(db):
+    """A browser sends line breaks as CRLF: one save in admin stores the body that way."""
+    _shipped_text()
+    petition = Petition.objects.get()
+    Petition.objects.update(body_ru=petition.body_ru.replace("\n", "\r\n"))
+
+    migration.correct(apps, None)
+
+    assert "на государственную пенсию" in Petition.objects.get().body_ru
+
+
 def test_reversing_restores_the_shipped_text(db):
     _shipped_text()
     shipped = Petition.objects.get().lead_ru

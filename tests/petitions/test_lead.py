@@ -1,4 +1,4 @@
-"""The lead asks parliament not to criminalize sex work, wherever a reader or a link preview meets it."""
+"""The lead asks parliament not to criminalize sex work, on the page and in link previews."""
 
 import re
 from html import unescape
