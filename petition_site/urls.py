@@ -15,7 +15,6 @@ from signatures import views as signature_views
 admin.site.__class__ = OTPCampaignAdminSite if settings.ADMIN_REQUIRE_OTP else CampaignAdminSite
 admin.site.site_header = _("Petition administration")
 admin.site.site_title = _("Petition administration")
-admin.site.index_title = _("Campaign")
 # The lists of signatures and comments need the width more than a copy of the index page.
 admin.site.enable_nav_sidebar = False
 
