@@ -19,6 +19,9 @@ gettext_noop("access failure")
 gettext_noop("access failures")
 gettext_noop("access log")
 gettext_noop("access logs")
+gettext_noop("Locked Out")  # a filter and the status column of its attempts list
+gettext_noop("Attempt Remaining")  # the status column: "<n> Attempt Remaining"
+gettext_noop("Not set")  # the expiration column
 
 # The admin puts a model's name, in the nominative, into sentences: Django's Russian
 # "Изменить петиция", "Добавить еще один Причина". Russian declines the name and Django
