@@ -9,7 +9,6 @@ class CampaignFirst:
     campaign_apps = ("petitions", "signatures")
     site_header = _("Petition administration")
     site_title = _("Petition administration")
-    index_title = _("Campaign")
     # The lists of signatures and comments need the width more than a copy of the index page.
     enable_nav_sidebar = False
 

@@ -26,6 +26,14 @@ class SignInAttemptsConfig(AxesConfig):
 class AuthenticatorAppsConfig(OTPTOTPConfig):
     verbose_name = _("Second factor: authenticator apps")
 
+    def ready(self):
+        super().ready()
+        # Both second-factor apps are loaded and the admin has discovered their pages.
+        from petition_site import second_factor
+
+        second_factor.name_models()
+        second_factor.register_admin()
+
 
 class RecoveryCodesConfig(OTPStaticConfig):
     verbose_name = _("Second factor: recovery codes")

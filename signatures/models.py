@@ -27,6 +27,12 @@ class Region(models.TextChoices):
     ABROAD = "abroad", _("Outside Kyrgyzstan")
 
 
+def language_name(code):
+    """A signer's language by its own name ("Русский", "English"), as the language switch
+    shows it; the bare code for a language the site no longer offers."""
+    return dict(settings.LANGUAGES).get(code, code)
+
+
 def public_name(name):
     """First name and the initial of the last: "Aigul K."."""
     parts = name.split()
@@ -435,7 +441,8 @@ class ModerationSettings(models.Model):
         ]
 
     def __str__(self):
-        return str(self._meta.verbose_name)
+        # Not the model's name: the admin shows both, one after the other, in its breadcrumbs.
+        return gettext("Rules for comments")
 
     @classmethod
     def load(cls):

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Comment, Region, Signature
+from .models import Comment, Region, Signature, language_name
 
 CHART_DAYS = 60
 CHART_WIDTH = 720
@@ -79,8 +79,11 @@ def summary(petition=None):
             .annotate(signatures=Count("pk"))
             .order_by("-signatures")
         ],
-        "by_language": list(
-            counted.values_list("language").annotate(signatures=Count("pk")).order_by("-signatures")
-        ),
+        "by_language": [
+            (language_name(language), signatures)
+            for language, signatures in counted.values_list("language")
+            .annotate(signatures=Count("pk"))
+            .order_by("-signatures")
+        ],
         "chart": bar_chart(per_day),
     }
