@@ -18,6 +18,7 @@ import traceback
 from pathlib import Path
 
 from browser import (
+    altcha_solve_times,
     comment_and_moderate,
     language_switch,
     launch,
@@ -105,6 +106,13 @@ def main():
                 lambda: comment_and_moderate(browser, base, lambda author: approve(manage, author)),
             )
             report.check("language switch keeps the page", lambda: language_switch(browser, base))
+            solve = report.check(
+                "ALTCHA solve time (ru, 360 px; CPU 1× and 4×)",
+                lambda: altcha_solve_times(browser, base),
+            )
+            if solve:
+                for rate, (work, wall) in solve.items():
+                    print(f"     CPU {rate}×: proof of work {work} ms, to the tick {wall} ms")
             report.check("screenshots in var/quality/", lambda: screenshots(browser, base, OUT))
             violations = report.check(
                 "axe-core on every public page",

@@ -36,6 +36,9 @@ def production_env(port, workdir):
         "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        # The production default: the CAPTCHA is a proof of work this site issues and checks.
+        "CAPTCHA": "altcha",
+        "ALTCHA_HMAC_KEY": "quality-altcha-key-0123456789abcdefghijklmnop",
         # django-environ drops one slash: four make an absolute path.
         "EMAIL_URL": f"filemail:///{workdir / 'mail'}",
         # Two workers, as on two cores; a cache they share, so the count a flow reads before
