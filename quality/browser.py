@@ -31,6 +31,8 @@ WORDS = {
     "en": {"confirm": "Confirm my signature", "thanks": "Thank you for signing"},
 }
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+# How long a sent form may wait for the CAPTCHA's work: static/js/altcha.js's limit, and more.
+CAPTCHA_WAIT_MS = 20_000
 
 
 def launch(playwright):
@@ -62,7 +64,10 @@ def sign(page, base, language, name, address, region="bishkek"):
     form.locator("[name=region]").select_option(region)
     form.locator("[name=privacy]").check()
     form.locator("button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/{language}/petitions/{SLUG}/check-your-email/")
+    # A form sent before the CAPTCHA's work is done waits for it (at most 15 s).
+    expect(page).to_have_url(
+        f"{base}/{language}/petitions/{SLUG}/check-your-email/", timeout=CAPTCHA_WAIT_MS
+    )
 
 
 def _messages(maildir):
@@ -163,7 +168,7 @@ def comment_and_moderate(browser, base, approve):
         form.locator("[name=text]").fill(text)
         form.locator("[name=author_name]").fill(author)
         form.locator("button[type=submit]").click()
-        expect(page).to_have_url(f"{base}{petition_path('ru')}#comments")
+        expect(page).to_have_url(f"{base}{petition_path('ru')}#comments", timeout=CAPTCHA_WAIT_MS)
         expect(page.locator("#comments [role=status]")).to_have_text(
             "Ваш комментарий ожидает проверки модератором."
         )
