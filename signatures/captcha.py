@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.templatetags.static import static
 from django.urls import reverse_lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 from django_recaptcha.fields import ReCaptchaField
@@ -77,10 +77,11 @@ class AltchaField(altcha_django.AltchaField):
         result = super().clean(value)
         if not result:
             return ""
-        expires_at = datetime.fromtimestamp(result.expires_at or 0, UTC)
-        if not result.replay_id or not SpentChallenge.objects.spend(
-            result.replay_id, expires_at + SPENT_MARGIN
-        ):
+        # Every challenge this site signs has both; without them it could not be spent.
+        spent = bool(result.replay_id and result.expires_at) and SpentChallenge.objects.spend(
+            result.replay_id, datetime.fromtimestamp(result.expires_at, UTC) + SPENT_MARGIN
+        )
+        if not spent:
             raise ValidationError(
                 self.error_messages[ErrorCode.REPLAYED.value], code=ErrorCode.REPLAYED.value
             )
@@ -96,16 +97,16 @@ def altcha_settings():
         "worker": static("altcha/pbkdf2.js"),
         "language": get_language(),
         "strings": {
-            "label": str(_("I am not a robot")),
-            "loading": str(_("Loading…")),
-            "verify": str(_("Check")),
-            "verifying": str(_("Checking…")),
-            "verified": str(_("Checked")),
-            "verificationRequired": str(_("Please wait until the check is done.")),
-            "waitAlert": str(_("Checking… please wait.")),
-            "expired": str(_("The CAPTCHA check expired. Please try again.")),
-            "error": str(_("The CAPTCHA check failed. Please try again.")),
-            "reload": str(_("Try again")),
+            "label": gettext("I am not a robot"),
+            "loading": gettext("Loading…"),
+            "verify": gettext("Check"),
+            "verifying": gettext("Checking…"),
+            "verified": gettext("Checked"),
+            "verificationRequired": gettext("Please wait until the check is done."),
+            "waitAlert": gettext("Checking… please wait."),
+            "expired": gettext("The CAPTCHA check expired. Please try again."),
+            "error": gettext("The CAPTCHA check failed. Please try again."),
+            "reload": gettext("Try again"),
         },
     }
 

@@ -16,7 +16,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from signatures.models import Comment, ModerationSettings, Signature, SpentChallenge
-from tests.factories import comment_data, make_comment, sign_data
+from tests.concurrency import at_once
+from tests.factories import comment_data, make_comment, make_petition, sign_data
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +117,22 @@ def test_a_solution_is_accepted_only_once(client, petition):
 
     assert replayed.status_code == 400
     assert "Проверка CAPTCHA не пройдена" in replayed.content.decode()
+    assert Signature.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_solution_sent_at_once_by_many_is_accepted_once():
+    from django.test import Client
+
+    petition = make_petition(slug="replay")
+    payload = _solution(Client())
+
+    def sign(index):
+        return _sign(Client(), petition, f"person{index}@example.org", captcha=payload).status_code
+
+    statuses = at_once(8, sign)
+
+    assert sorted(statuses) == [302] + [400] * 7
     assert Signature.objects.count() == 1
 
 
