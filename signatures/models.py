@@ -423,13 +423,19 @@ class SpentChallengeQuerySet(models.QuerySet):
         """
         connection = connections[self.db]
         quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        expires = quote("expires_at")
+        # Inside a caller's transaction the setting would cover the caller's writes too.
+        own_transaction = not connection.in_atomic_block
         with transaction.atomic(using=self.db), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and own_transaction:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-            self.filter(expires_at__lt=timezone.now()).delete()
             cursor.execute(
-                f"INSERT INTO {quote(self.model._meta.db_table)} "
-                f"({quote('nonce')}, {quote('expires_at')}) VALUES (%s, %s) "
+                f"DELETE FROM {table} WHERE {expires} < %s",
+                [connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            cursor.execute(
+                f"INSERT INTO {table} ({quote('nonce')}, {expires}) VALUES (%s, %s) "
                 f"ON CONFLICT DO NOTHING RETURNING {quote('id')}",
                 [nonce, connection.ops.adapt_datetimefield_value(expires_at)],
             )

@@ -219,3 +219,13 @@ def test_the_challenge_endpoint_exists_only_with_altcha(client, settings, db):
     for other in ("off", "recaptcha"):
         settings.CAPTCHA = other
         assert client.get("/captcha/challenge/").status_code == 404
+
+
+def test_spending_inside_a_callers_transaction_leaves_its_durability_alone(db):
+    from django.db import connection
+
+    SpentChallenge.objects.spend("inside", timezone.now() + timedelta(minutes=5))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
