@@ -3,7 +3,7 @@
 Starts its own database and gunicorn on 127.0.0.1, drives them with wrk, compares rows
 stored with successful responses, and stops by itself. Run it with `make bench`.
 The last line is one summary, so runs can be compared:
-    sign_rps=… sign_p99_ms=… baseline_rps=… ratio=… errors=… lost=…
+    sign_rps=… sign_p99_ms=… baseline_rps=… ratio=… errors=… lost=… captcha_verify_us=…
 """
 
 import os
@@ -38,6 +38,7 @@ ENV = {
     "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}",
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
+    "ALTCHA_HMAC_KEY": "bench-altcha-key-0123456789abcdefghijklmnop",
     # As behind a reverse proxy: wrk sends each signer's address in X-Forwarded-For.
     "TRUSTED_PROXY_COUNT": "1",
     "HOST": "127.0.0.1",
@@ -87,6 +88,28 @@ def wrk(mode, path):
     return stats
 
 
+def captcha_verify_us():
+    """Microseconds the server spends on the ALTCHA solution of one signature, in all and in
+    CPU: verification and spending it in the database (bench/captcha_verify.py, medians of
+    200)."""
+    result = subprocess.run(
+        [PYTHON, "bench/captcha_verify.py", "200"],
+        cwd=ROOT,
+        env={
+            **ENV,
+            "CAPTCHA": "altcha",
+            "DJANGO_SETTINGS_MODULE": "petition_site.settings",
+            "PYTHONPATH": str(ROOT),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    wall, cpu = result.stdout.split()[-2:]
+    return int(wall), int(cpu)
+
+
 def wait_until_ready(process):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -128,6 +151,7 @@ def main():
         sign = wrk("sign", f"/ru/petitions/{SLUG}/sign/")
         # What most visitors of a viral petition do: read it, with the count just signed.
         page = wrk("page", f"/ru/petitions/{SLUG}/")
+        verify_us, verify_cpu_us = captcha_verify_us()
 
         # A graceful stop lets the requests still in flight finish before rows are counted.
         os.killpg(gunicorn.pid, signal.SIGTERM)
@@ -166,8 +190,13 @@ def main():
         f"duplicates: {rows - distinct}"
     )
     print(
+        f"ALTCHA solution of one signature (CAPTCHA=altcha): checked and spent in "
+        f"{verify_us} µs, {verify_cpu_us} µs of it CPU"
+    )
+    print(
         f"sign_rps={sign['rps']:.0f} sign_p99_ms={sign['p99_ms']:.0f} "
-        f"baseline_rps={baseline['rps']:.0f} ratio={ratio:.2f} errors={errors} lost={lost}"
+        f"baseline_rps={baseline['rps']:.0f} ratio={ratio:.2f} errors={errors} lost={lost} "
+        f"captcha_verify_us={verify_us}"
     )
     return 0 if errors == lost == flagged == 0 and rows == distinct == tasks else 1
 

@@ -186,7 +186,8 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The ALTCHA widget's files, built from its npm package by `make widget` (Makefile).
+STATICFILES_DIRS = [BASE_DIR / "static", ("altcha", BASE_DIR / "var" / "altcha")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -283,6 +284,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # Signing.
 SIGNATURE_RATE_LIMIT = _setting("SIGNATURE_RATE_LIMIT", env.int, default=20)
 SIGNATURE_RATE_WINDOW = _setting("SIGNATURE_RATE_WINDOW", env.int, default=3600)
+# The limit for a signature sent without the CAPTCHA's solution (a browser without
+# JavaScript, or a script): it counts every signature from the address in the window.
+SIGNATURE_RATE_LIMIT_UNSOLVED = _setting("SIGNATURE_RATE_LIMIT_UNSOLVED", env.int, default=5)
 SIGNATURE_MAX_EMAILS = 5
 # How long each emailed link works, in days (signatures/links.py). A reply notification's
 # stop link is made fresh for each email, so a year covers going back to an old one.
@@ -339,16 +343,54 @@ WORKER_LOST_AFTER = _setting("WORKER_LOST_AFTER", env.int, default=60)
 if not 0 < 2 * WORKER_HEARTBEAT <= WORKER_LOST_AFTER:
     raise ImproperlyConfigured("WORKER_LOST_AFTER must be at least twice WORKER_HEARTBEAT (> 0).")
 
-# CAPTCHA (django-recaptcha): off without keys, which a system check reports.
+# CAPTCHA on the signing and comment forms (README: "The CAPTCHA"). `altcha`: a proof of work
+# the visitor's browser solves, issued and checked by this site alone; `recaptcha`: Google
+# reCAPTCHA, whose script Google serves; `off`: the honeypot and rate limits only.
+CAPTCHA = env.str("CAPTCHA", default="off" if DEBUG else "altcha")
+if CAPTCHA not in ("altcha", "recaptcha", "off"):
+    raise ImproperlyConfigured(f"CAPTCHA must be altcha, recaptcha or off, not {CAPTCHA!r}.")
+# ALTCHA (altcha-django): the key that signs challenges, so only this site's are accepted.
+# Its app (system checks of these settings) only when chosen; the widget's template is ours.
+if CAPTCHA == "altcha":
+    INSTALLED_APPS.append("altcha_django")
+if DEBUG:
+    ALTCHA_HMAC_SECRET = env.str("ALTCHA_HMAC_KEY", default="insecure-development-altcha-key")
+else:
+    ALTCHA_HMAC_SECRET = env.str("ALTCHA_HMAC_KEY", default="")
+    if CAPTCHA == "altcha" and len(ALTCHA_HMAC_SECRET) < 32:
+        raise ImproperlyConfigured(
+            "Set ALTCHA_HMAC_KEY (32+ random characters; README says how to make it), "
+            "or choose another CAPTCHA."
+        )
+# Tuned so a mid-range phone solves it in about a second (README: "The CAPTCHA"): PBKDF2,
+# which browsers compute natively, so a script gains little over a person's phone; the server
+# picks the answer's counter (deterministic mode), so the work is bounded, and signs the
+# derived key, so checking a solution costs one HMAC instead of the whole derivation.
+ALTCHA_CHALLENGE = {
+    "algorithm": "PBKDF2/SHA-256",
+    "cost": _setting("ALTCHA_COST", env.int, default=2000),
+    "max_number": _setting("ALTCHA_MAX_NUMBER", env.int, default=1500),
+    "expires_seconds": 600,
+}
+ALTCHA_CHALLENGE_HMAC_KEY_SECRET = ALTCHA_HMAC_SECRET + ":derived-key"
+# Each solution is accepted once: signatures.captcha keeps the spent ones in the database,
+# which every worker and server shares, instead of the package's per-process cache.
+ALTCHA_REPLAY_PROTECTION = False
+
+# reCAPTCHA (django-recaptcha).
 RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY", default="")
 RECAPTCHA_PRIVATE_KEY = env.str("RECAPTCHA_PRIVATE_KEY", default="")
+if CAPTCHA == "recaptcha" and not (RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "CAPTCHA=recaptcha needs RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY."
+    )
 RECAPTCHA_VERSION = env.str("RECAPTCHA_VERSION", default="v2")
 if RECAPTCHA_VERSION not in ("v2", "v3"):
     raise ImproperlyConfigured("RECAPTCHA_VERSION must be v2 or v3.")
 RECAPTCHA_REQUIRED_SCORE = _setting("RECAPTCHA_REQUIRED_SCORE", env.float, default=0.5)
-CAPTCHA_ENABLED = bool(RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY)
 # django-recaptcha's own check complains about its test keys; ours reports "CAPTCHA is off".
-SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
+# altcha-django's warning that its own replay protection is off: signatures.captcha's is on.
+SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error", "altcha.W003"]
 
 CACHES = {"default": _setting("CACHE_URL", env.cache_url, default="locmemcache://")}
 

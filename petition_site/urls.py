@@ -8,10 +8,13 @@ from petition_site.views import favicon, robots_txt
 from petitions import views as petition_views
 from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
+from signatures.captcha import ChallengeView
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),
+    # The same for every language: the ALTCHA widget fetches a challenge when a form is used.
+    path("captcha/challenge/", ChallengeView.as_view(), name="captcha_challenge"),
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt),
     path(

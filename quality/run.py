@@ -19,6 +19,7 @@ from pathlib import Path
 
 from browser import (
     NARROWEST,
+    altcha_solve_times,
     comment_and_moderate,
     first_screen,
     language_switch,
@@ -29,7 +30,7 @@ from browser import (
 )
 from checks import axe_and_save_html, lighthouse, page_weight, validate_html
 from playwright.sync_api import sync_playwright
-from server import ROOT, running_site
+from server import CAPTCHA, ROOT, running_site
 
 OUT = ROOT / "var" / "quality"
 LIGHTHOUSE_MINIMUM = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 100}
@@ -84,8 +85,8 @@ def main():
     ):
         maildir = Path(workdir) / "mail"
         print(
-            f"site: {base} (production settings, 2 gunicorn workers, db_worker; "
-            "their output in var/quality/server.log)",
+            f"site: {base} (production settings, CAPTCHA={CAPTCHA}, 2 gunicorn workers, "
+            "db_worker; their output in var/quality/server.log)",
             flush=True,
         )
         with sync_playwright() as playwright:
@@ -111,6 +112,14 @@ def main():
                 "first screen: count and a way to sign (360×640), side column (1280×800)",
                 lambda: first_screen(browser, base, OUT),
             )
+
+            solve = CAPTCHA == "altcha" and report.check(
+                "ALTCHA solve time (ru, 360 px; CPU 1× and 4×)",
+                lambda: altcha_solve_times(browser, base),
+            )
+            if solve:
+                for rate, (work, wall) in solve.items():
+                    print(f"     CPU {rate}×: proof of work {work} ms, to the tick {wall} ms")
             report.check("screenshots in var/quality/", lambda: screenshots(browser, base, OUT))
             judged = report.check(
                 "axe-core and the 320 px width of every public page",

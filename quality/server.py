@@ -17,6 +17,9 @@ PYTHON = sys.executable
 DB_SERVER = os.environ.get("QUALITY_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
 # Its own name per checkout when asked (QUALITY_DB_NAME), so parallel runs never collide.
 DB_NAME = os.environ.get("QUALITY_DB_NAME", "petition_quality_pages")
+# The production default, a proof of work this site issues and checks, unless QUALITY_CAPTCHA
+# names another CAPTCHA setting to judge the pages with.
+CAPTCHA = os.environ.get("QUALITY_CAPTCHA", "altcha")
 
 
 def free_port():
@@ -36,6 +39,8 @@ def production_env(port, workdir):
         "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        "CAPTCHA": CAPTCHA,
+        "ALTCHA_HMAC_KEY": "quality-altcha-key-0123456789abcdefghijklmnop",
         # django-environ drops one slash: four make an absolute path.
         "EMAIL_URL": f"filemail:///{workdir / 'mail'}",
         # Two workers, as on two cores; a cache they share, so the count a flow reads before

@@ -22,9 +22,21 @@ class TooManyComments(Exception):
 
 
 def post(
-    petition, *, text, author_name, email, notify_replies, ip_hash, language, replying_to=None
+    petition,
+    *,
+    text,
+    author_name,
+    email,
+    notify_replies,
+    ip_hash,
+    language,
+    replying_to=None,
+    held=False,
 ):
     """Store a comment in the state the moderation rules give it; raises TooManyComments.
+
+    A `held` comment (one sent without the CAPTCHA's solution) is never published before a
+    moderator has read it.
 
     A reply to a reply joins the thread of its top-level comment. The email is kept (encrypted)
     only to notify of replies; otherwise only its keyed hash, which the rules and the flood
@@ -48,6 +60,8 @@ def post(
         _one_at_a_time(ip_hash)
         _check_limits(comment, now)
         comment.status = moderation.decide_status(comment, rules)
+        if held and comment.status == Comment.Status.APPROVED:
+            comment.status = Comment.Status.PENDING
         if comment.status != Comment.Status.PENDING:
             comment.moderated_at = now
         comment.save()

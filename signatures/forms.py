@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .captcha import CaptchaField
+from .captcha import captcha_field
 from .models import COMMENT_MAX_LENGTH, MAX_ID, Comment, Region
 from .spreadsheet import starts_like_formula
 
@@ -98,22 +98,32 @@ class HoneypotField(forms.CharField):
 
 
 class SpamProtectedForm(forms.Form):
-    """A honeypot always; the CAPTCHA when keys are configured."""
+    """A honeypot always; the CAPTCHA that settings.CAPTCHA chooses, unless it is off."""
 
     website = HoneypotField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if settings.CAPTCHA_ENABLED:
-            self.fields["captcha"] = CaptchaField()
+        field = captcha_field()
+        if field is not None:
+            self.fields["captcha"] = field
 
     @property
     def markup_key(self):
         """What an empty form's markup depends on besides the language: its class and the
-        CAPTCHA (version and site key). The key of its fragment in the template cache."""
-        if not settings.CAPTCHA_ENABLED:
-            return f"{type(self).__name__}:no-captcha"
-        return f"{type(self).__name__}:{settings.RECAPTCHA_VERSION}:{settings.RECAPTCHA_PUBLIC_KEY}"
+        CAPTCHA (which one; reCAPTCHA's version and site key). The key of its fragment in the
+        template cache."""
+        name = type(self).__name__
+        if settings.CAPTCHA == "recaptcha":
+            return f"{name}:recaptcha:{settings.RECAPTCHA_VERSION}:{settings.RECAPTCHA_PUBLIC_KEY}"
+        return f"{name}:{settings.CAPTCHA}"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Without JavaScript the ALTCHA widget sends nothing. Such a form is not refused:
+        # signing gives it a stricter per-address limit, and a comment waits for a moderator.
+        cleaned_data["without_captcha"] = cleaned_data.get("captcha") == ""
+        return cleaned_data
 
     @property
     def is_bot(self):

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -453,3 +453,56 @@ class ModerationSettings(models.Model):
         if self.last_digest_at is None:
             return now
         return max(now, self.last_digest_at + timedelta(seconds=settings.DIGEST_INTERVAL))
+
+class SpentChallengeQuerySet(models.QuerySet):
+    def spend(self, nonce, expires_at):
+        """Record that the CAPTCHA challenge `nonce` was solved; False if it already was.
+
+        One INSERT ... ON CONFLICT DO NOTHING: the unique constraint decides between
+        concurrent requests on every worker and server. The same transaction forgets the
+        challenges that have expired, which verification refuses by their signed expiry
+        anyway, so the table holds only the last few minutes' solutions.
+
+        On PostgreSQL the commit does not wait for the disk: a crash could forget the last
+        moment's solutions, so each could be sent once more before it expires; waiting would
+        add a disk flush to every signature.
+        """
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        expires = quote("expires_at")
+        # Inside a caller's transaction the setting would cover the caller's writes too.
+        own_transaction = not connection.in_atomic_block
+        with transaction.atomic(using=self.db), connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and own_transaction:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {expires} < %s",
+                [connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            cursor.execute(
+                f"INSERT INTO {table} ({quote('nonce')}, {expires}) VALUES (%s, %s) "
+                f"ON CONFLICT DO NOTHING RETURNING {quote('id')}",
+                [nonce, connection.ops.adapt_datetimefield_value(expires_at)],
+            )
+            return cursor.fetchone() is not None
+
+
+class SpentChallenge(models.Model):
+    """A CAPTCHA challenge whose solution was accepted once, and so never again."""
+
+    nonce = models.CharField(_("challenge"), max_length=64)
+    # The pruning in spend() reads this index.
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    objects = SpentChallengeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("solved CAPTCHA challenge")
+        verbose_name_plural = _("solved CAPTCHA challenges")
+        constraints = [
+            models.UniqueConstraint(fields=["nonce"], name="spent_challenge_unique_nonce"),
+        ]
+
+    def __str__(self):
+        return self.nonce

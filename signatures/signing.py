@@ -43,7 +43,7 @@ def sign(petition, data, *, ip_hash, language):
         )
         inserted = Signature.objects.insert_unless_signed(
             signature,
-            limit=settings.SIGNATURE_RATE_LIMIT,
+            limit=_rate_limit(data),
             since=now - timedelta(seconds=settings.SIGNATURE_RATE_WINDOW),
         )
         if inserted:
@@ -64,6 +64,14 @@ def sign(petition, data, *, ip_hash, language):
     return signature
 
 
+def _rate_limit(data):
+    """Signatures per address in the window; fewer for one sent without the CAPTCHA's
+    solution, which is how a script that skips the CAPTCHA signs."""
+    if data.get("without_captcha"):
+        return min(settings.SIGNATURE_RATE_LIMIT, settings.SIGNATURE_RATE_LIMIT_UNSOLVED)
+    return settings.SIGNATURE_RATE_LIMIT
+
+
 def _comment(petition, data, *, ip_hash, language):
     """The signer's comment, under their public name, through the usual moderation rules.
 
@@ -79,6 +87,7 @@ def _comment(petition, data, *, ip_hash, language):
             notify_replies=False,
             ip_hash=ip_hash,
             language=language,
+            held=data.get("without_captcha", False),
         )
     except commenting.TooManyComments:
         logger.info("signing_comment_dropped petition=%s reason=limit", petition.pk)

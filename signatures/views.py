@@ -1,5 +1,6 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.signing import BadSignature, SignatureExpired
 from django.http import JsonResponse
@@ -157,6 +158,7 @@ def _post_comment(request, petition, data):
             replying_to=data["parent"],
             ip_hash=privacy.ip_hash(request),
             language=get_language(),
+            held=data["without_captcha"],
         )
     except commenting.TooManyComments as limit:
         response = render(
@@ -199,7 +201,7 @@ def withdrawn(request):
 
 @require_GET
 def privacy_notice(request):
-    return render(request, "signatures/privacy.html")
+    return render(request, "signatures/privacy.html", {"captcha": settings.CAPTCHA})
 
 
 @require_GET

@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 
 from signatures import commenting
-from signatures.captcha import CaptchaField
+from signatures.captcha import RecaptchaField, altcha_settings
 from signatures.counting import public_count, recent_public_signers
 from signatures.forms import CommentForm, SignatureForm
 from signatures.models import Region
@@ -53,5 +53,9 @@ def comment_thread(context, petition):
 
 @register.inclusion_tag("includes/captcha_scripts.html")
 def captcha_scripts():
-    """reCAPTCHA's script, once per page however many forms carry the CAPTCHA."""
-    return {"enabled": settings.CAPTCHA_ENABLED, "api_url": CaptchaField.script_url()}
+    """The CAPTCHA's scripts, once per page however many forms carry it."""
+    if settings.CAPTCHA == "recaptcha":
+        return {"captcha": "recaptcha", "api_url": RecaptchaField.script_url()}
+    if settings.CAPTCHA == "altcha":
+        return {"captcha": "altcha", "altcha": altcha_settings()}
+    return {"captcha": "off"}
