@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petition_site.admin_site import CampaignAdminSite, OTPCampaignAdminSite
 from petition_site.views import favicon, robots_txt
+from petitions import logos
 from petitions import views as petition_views
 from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
@@ -22,6 +23,7 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),
+    path("organizations/<int:pk>/logo-<str:digest>.webp", logos.logo, name="organization_logo"),
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt),
     path(
