@@ -240,9 +240,9 @@ class HostValidator:
         host = (urlsplit(value).hostname or "").lower()
         if not any(host == allowed or host.endswith("." + allowed) for allowed in self.hosts):
             raise ValidationError(
-                _("Enter an address on %(hosts)s."),
+                _("Enter an address on %(host)s."),
                 code="invalid_host",
-                params={"hosts": ", ".join(self.hosts)},
+                params={"host": self.hosts[0]},
             )
 
     def __eq__(self, other):

@@ -171,6 +171,12 @@ def test_links_must_be_addresses_of_their_own_service(organizer_staff, db, field
     assert not Organization.objects.exists()
 
 
+def test_a_link_to_the_wrong_service_is_refused_in_russian_too(organizer_staff, db):
+    response = _add(organizer_staff, "ru", telegram="https://example.org/channel")
+
+    assert "Укажите адрес на t.me." in _errors(response)
+
+
 def test_only_one_organization_is_the_site_default(organizer_staff, db):
     make_organization(is_default=True)
 
