@@ -95,11 +95,11 @@ class PetitionAdmin(TabbedTranslationAdmin):
 
 class OrganizationForm(forms.ModelForm):
     logo_upload = forms.ImageField(
-        label=_("logo"),
+        label=_("New logo"),
         required=False,
         help_text=_("PNG, JPEG, WebP or GIF. The site keeps a small copy, 120 pixels high."),
     )
-    remove_logo = forms.BooleanField(label=_("remove the logo"), required=False)
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     def clean_logo_upload(self):
         upload = self.cleaned_data["logo_upload"]

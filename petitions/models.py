@@ -290,7 +290,7 @@ class Organization(models.Model):
     """Who runs a campaign, shown in the page header, the petition's byline and emails."""
 
     name = models.CharField(pgettext_lazy("organization", "name"), max_length=120)
-    about = models.CharField(
+    about = models.TextField(
         _("who we are"),
         max_length=300,
         blank=True,
@@ -383,7 +383,7 @@ class Update(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        _("date"),
+        _("publication date"),
         null=True,
         blank=True,
         help_text=_("Shown with the update. Empty: the moment it is published."),

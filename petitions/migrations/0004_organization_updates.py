@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ("name_en", models.CharField(max_length=120, null=True, verbose_name="name")),
                 (
                     "about",
-                    models.CharField(
+                    models.TextField(
                         blank=True,
                         help_text="Two lines at most: who you are and what you do.",
                         max_length=300,
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "about_ru",
-                    models.CharField(
+                    models.TextField(
                         blank=True,
                         help_text="Two lines at most: who you are and what you do.",
                         max_length=300,
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "about_en",
-                    models.CharField(
+                    models.TextField(
                         blank=True,
                         help_text="Two lines at most: who you are and what you do.",
                         max_length=300,
@@ -175,7 +175,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="Shown with the update. Empty: the moment it is published.",
                         null=True,
-                        verbose_name="date",
+                        verbose_name="publication date",
                     ),
                 ),
                 ("title", models.CharField(max_length=200, verbose_name="title")),
