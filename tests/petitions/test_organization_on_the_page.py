@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from petitions import logos
 from tests.factories import image_file, make_organization, make_petition
@@ -130,3 +131,7 @@ def test_the_server_error_page_names_no_organization_and_asks_no_database(db):
     html = render_to_string("500.html")
 
     assert ">Petition</a>" in _header(html)
+
+
+def test_a_new_petition_starts_on_the_day_it_is_created(db):
+    assert make_petition().started_on == timezone.localdate()
