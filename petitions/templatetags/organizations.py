@@ -15,3 +15,9 @@ def organization(context):
     if isinstance(petition, Petition):
         return Organization.objects.speaking_for(petition)
     return Organization.objects.for_site()
+
+
+@register.filter
+def unbroken(text):
+    """`text` kept on one line: a date like «8 марта 2026 г.» must not leave its «г.» behind."""
+    return text.replace(" ", "\N{NO-BREAK SPACE}")

@@ -38,8 +38,8 @@ def _header(html):
 @pytest.mark.parametrize(
     ("language", "home", "byline"),
     [
-        ("en", "Petition", "Started on March 8, 2026"),
-        ("ru", "Петиция", "Петиция начата 8 марта 2026 г."),
+        ("en", "Petition", "Started on March\xa08,\xa02026"),
+        ("ru", "Петиция", "Петиция начата 8\xa0марта\xa02026\xa0г."),
     ],
 )
 def test_with_no_organization_the_page_says_only_what_it_knows(
@@ -63,13 +63,13 @@ def test_with_no_organization_the_page_says_only_what_it_knows(
         (
             "en",
             "Example Network",
-            "Started by Example Network on March 8, 2026",
+            "Started by Example Network on March\xa08,\xa02026",
             "Sex workers and allies since 2004.",
         ),
         (
             "ru",
             "Сеть «Пример»",
-            "Автор петиции — Сеть «Пример», 8 марта 2026 г.",
+            "Автор петиции — Сеть «Пример», 8\xa0марта\xa02026\xa0г.",
             "Секс-работники и секс-работницы и их союзники с 2004 года.",
         ),
     ],
