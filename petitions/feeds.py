@@ -1,10 +1,10 @@
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
-from .models import Organization
-from .views import published_or_404
+from .models import Organization, Petition
 
 # The page shows all updates; a feed reader needs only the recent ones.
 FEED_LENGTH = 20
@@ -16,7 +16,7 @@ class UpdatesFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, slug):
-        return published_or_404(slug)
+        return get_object_or_404(Petition.objects.published(), slug=slug)
 
     def title(self, petition):
         return gettext("Updates: %(title)s") % {"title": petition.title}

@@ -154,17 +154,6 @@ class Petition(models.Model):
     def get_absolute_url(self):
         return reverse("petitions:detail", kwargs={"slug": self.slug})
 
-    def close(self):
-        """Stop accepting signatures now; the moment starts the anonymisation clock."""
-        Petition.objects.filter(pk=self.pk).update(
-            status=self.Status.CLOSED, closed_at=timezone.now()
-        )
-        self.refresh_from_db(fields=["status", "closed_at"])
-
-    def reopen(self):
-        Petition.objects.filter(pk=self.pk).update(status=self.Status.OPEN, closed_at=None)
-        self.refresh_from_db(fields=["status", "closed_at"])
-
     def sender_name(self):
         """The display name of emails to signers, in the active language; "" for none.
 
@@ -175,6 +164,17 @@ class Petition(models.Model):
             return self.email_sender_name
         organization = Organization.objects.speaking_for(self)
         return organization.name if organization else ""
+
+    def close(self):
+        """Stop accepting signatures now; the moment starts the anonymisation clock."""
+        Petition.objects.filter(pk=self.pk).update(
+            status=self.Status.CLOSED, closed_at=timezone.now()
+        )
+        self.refresh_from_db(fields=["status", "closed_at"])
+
+    def reopen(self):
+        Petition.objects.filter(pk=self.pk).update(status=self.Status.OPEN, closed_at=None)
+        self.refresh_from_db(fields=["status", "closed_at"])
 
     @property
     def ended_at(self):
