@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -399,7 +399,8 @@ class Update(models.Model):
     class Meta:
         verbose_name = _("update")
         verbose_name_plural = _("updates")
-        ordering = [F("published_at").desc(nulls_first=True), "-pk"]
+        # PostgreSQL puts NULLs first when descending: drafts (undated) head the admin list.
+        ordering = ["-published_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),

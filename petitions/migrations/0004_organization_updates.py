@@ -218,10 +218,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "update",
                 "verbose_name_plural": "updates",
-                "ordering": [
-                    models.OrderBy(models.F("published_at"), descending=True, nulls_first=True),
-                    "-pk",
-                ],
+                "ordering": ["-published_at", "-pk"],
                 "indexes": [
                     models.Index(
                         fields=["petition", "status", "-published_at"],
