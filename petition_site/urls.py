@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from petition_site.views import favicon, robots_txt
+from petitions import logos
 from petitions import views as petition_views
 from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
@@ -15,6 +16,7 @@ urlpatterns = [
     path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),
     # The same for every language: the ALTCHA widget fetches a challenge when a form is used.
     path("captcha/challenge/", ChallengeView.as_view(), name="captcha_challenge"),
+    path("organizations/<int:pk>/logo-<str:digest>.webp", logos.logo, name="organization_logo"),
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt),
     path(

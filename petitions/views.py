@@ -26,6 +26,7 @@ def _render_petition(request, petition):
             "harms": petition.harms.all(),
             "reasons": petition.reasons.all(),
             "demands": petition.demands.all(),
+            "updates": list(petition.updates.published()),
             "share_url": share_url,
             "og_locale": OG_LOCALES.get(get_language(), get_language()),
             "share_image_url": request.build_absolute_uri(

@@ -39,16 +39,18 @@ def signature_email(signature):
         text = render_to_string(f"signatures/email/{template}.txt", context)
         html = render_to_string(f"signatures/email/{template}.html", context)
 
-    message = EmailMultiAlternatives(subject, text, _sender(petition), [address])
+    message = EmailMultiAlternatives(
+        subject, text, _sender(petition, signature.language), [address]
+    )
     message.attach_alternative(html, "text/html")
     return message
 
 
-def _sender(petition):
-    """The site's address, under the petition's neutral sender name if it has one."""
-    if petition.email_sender_name:
-        return formataddr((petition.email_sender_name, settings.DEFAULT_FROM_EMAIL))
-    return settings.DEFAULT_FROM_EMAIL
+def _sender(petition, language):
+    """The site's address, under the name the petition sends as (see Petition.sender_name)."""
+    with translation.override(language):
+        name = petition.sender_name()
+    return formataddr((name, settings.DEFAULT_FROM_EMAIL)) if name else settings.DEFAULT_FROM_EMAIL
 
 
 # A digest lists this many comments; the queue in admin has the rest.
@@ -89,4 +91,4 @@ def reply_email(reply, subscriber):
         }
         subject = gettext("A reply to your comment")
         text = render_to_string("signatures/email/reply.txt", context)
-    return EmailMessage(subject, text, _sender(petition), [subscriber.email])
+    return EmailMessage(subject, text, _sender(petition, subscriber.language), [subscriber.email])
