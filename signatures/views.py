@@ -23,22 +23,34 @@ from .models import Comment, Signature
 def sign(request, slug):
     petition = Petition.objects.get_published_or_404(slug)
     if not petition.is_open:
-        return render(request, "signatures/closed.html", {"petition": petition}, status=403)
+        return _closed_page(request, petition)
     form = SignatureForm(request.POST or None)
     if request.method == "POST":
         if form.is_bot:
             return redirect("signatures:check_email", slug=slug)
         if form.is_valid():
-            signing.sign(
-                petition,
-                form.cleaned_data,
-                ip_hash=privacy.ip_hash(request),
-                language=get_language(),
-            )
+            try:
+                signing.sign(
+                    petition,
+                    form.cleaned_data,
+                    ip_hash=privacy.ip_hash(request),
+                    language=get_language(),
+                )
+            except signing.PetitionClosed:
+                return _closed_page(request, petition)
             return redirect("signatures:check_email", slug=slug)
     status = 400 if form.is_bound else 200
     return render(
         request, "signatures/sign.html", {"petition": petition, "form": form}, status=status
+    )
+
+
+def _closed_page(request, petition, *, unconfirmed=False):
+    return render(
+        request,
+        "signatures/closed.html",
+        {"petition": petition, "unconfirmed": unconfirmed},
+        status=403,
     )
 
 
@@ -99,7 +111,10 @@ def _from_link(link, queryset):
 @_from_link(links.CONFIRM, Signature.objects.select_related("petition"))
 def confirm(request, signature):
     if request.method == "POST":
-        signing.confirm(signature)
+        try:
+            signing.confirm(signature)
+        except signing.PetitionClosed:
+            return _closed_page(request, signature.petition, unconfirmed=True)
         signature.refresh_from_db()
     if signature.status in (Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED):
         return render(request, "signatures/link_invalid.html", {"withdrawn": True}, status=400)
@@ -110,6 +125,8 @@ def confirm(request, signature):
         return _thanks_page(request, Petition.objects.get_published_or_404(signature.petition.slug))
     if signature.confirmed_at:
         return redirect("signatures:thanks", slug=signature.petition.slug)
+    if not signature.petition.is_open:
+        return _closed_page(request, signature.petition, unconfirmed=True)
     return render(request, "signatures/confirm.html", {"petition": signature.petition})
 
 
