@@ -9,6 +9,8 @@ from petitions import views as petition_views
 from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
 
+handler400 = "petition_site.views.bad_request"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
@@ -23,3 +25,10 @@ def robots_txt(request):
         },
         content_type="text/plain",
     )
+
+
+def bad_request(request, exception=None):
+    """The 400 page, rendered as Django's own handler renders it but without its
+    requires_csrf_token: that runs the CSRF check, which reads request.POST, and a body that
+    could not be read the first time raised again inside the handler (a bare 500)."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))

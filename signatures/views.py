@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from petitions.models import Petition
 
@@ -19,12 +19,13 @@ from .models import Comment, Signature
 
 
 @with_captcha_csp
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, slug):
     petition = Petition.objects.get_published_or_404(slug)
     if not petition.is_open:
         return _closed_page(request, petition)
-    form = SignatureForm(request.POST or None)
+    # An empty POST is a form with every field missing, not a visit.
+    form = SignatureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_bot:
             return redirect("signatures:check_email", slug=slug)
@@ -54,7 +55,7 @@ def _closed_page(request, petition, *, unconfirmed=False):
     )
 
 
-@require_GET
+@require_safe
 def check_email(request, slug):
     return render(
         request,
@@ -63,7 +64,7 @@ def check_email(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def thanks(request, slug):
     return _thanks_page(request, Petition.objects.get_published_or_404(slug))
 
@@ -88,7 +89,7 @@ def _from_link(link, queryset):
 
     def decorator(view):
         @never_cache
-        @require_http_methods(["GET", "POST"])
+        @require_http_methods(["GET", "HEAD", "POST"])
         @wraps(view)
         def wrapped(request, token):
             try:
@@ -140,7 +141,7 @@ def withdraw(request, signature):
 
 
 @with_captcha_csp
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment(request, slug):
     """The comment form on a page of its own: for replies, and to show a form's errors."""
     petition = Petition.objects.get_published_or_404(slug)
@@ -209,17 +210,17 @@ def stop_replies(request, comment):
     )
 
 
-@require_GET
+@require_safe
 def withdrawn(request):
     return render(request, "signatures/withdrawn.html")
 
 
-@require_GET
+@require_safe
 def privacy_notice(request):
     return render(request, "signatures/privacy.html")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=5)
 def count_json(request, slug):
     figures = public_figures(Petition.objects.get_published_or_404(slug))
