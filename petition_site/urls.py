@@ -10,6 +10,7 @@ from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
 
 handler400 = "petition_site.views.bad_request"
+handler500 = "petition_site.views.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
