@@ -14,6 +14,8 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 # Sync workers: each request is short and mostly waits on PostgreSQL.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
+# Overload is shed by the app, not here: a request that waited in the accept queue (backlog,
+# 2048) longer than REQUEST_QUEUE_TIMEOUT is answered 503 at once (petition_site/shedding.py).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

@@ -1,8 +1,29 @@
 """The admin site: the campaign's own sections first, the technical ones after."""
 
 from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
-from django_otp.admin import OTPAdminSite
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class LengthCheckedLogin:
+    """Django's login form sets the username's max_length after the field is built, which
+    adds no validator: an overlong username reached authenticate(), and django-axes' INSERT
+    of the failed attempt into its 255-character column failed with a 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class LoginForm(LengthCheckedLogin, AdminAuthenticationForm):
+    pass
+
+
+class OTPLoginForm(LengthCheckedLogin, OTPAdminAuthenticationForm):
+    pass
 
 
 class CampaignFirst:
@@ -19,9 +40,11 @@ class CampaignFirst:
 
 
 class CampaignAdminSite(CampaignFirst, AdminSite):
-    pass
+    login_form = LoginForm
 
 
 class OTPCampaignAdminSite(CampaignFirst, OTPAdminSite):
     """Staff reach it only once a confirmed device of theirs (an authenticator app, or a
     one-time recovery code) has verified them."""
+
+    login_form = OTPLoginForm

@@ -5,6 +5,7 @@ environment variables; a missing or malformed value stops the process at start-u
 message that names the variable, instead of surfacing later as a 500.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,6 +100,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything that does work: a request that waited too long is answered 503 at once.
+    "petition_site.shedding.LoadSheddingMiddleware",
+    "petition_site.middleware.ReadableBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,6 +152,42 @@ else:
     DATABASES = {"default": _setting("DATABASE_URL", env.db_url)}
 DATABASES["default"]["CONN_MAX_AGE"] = _setting("CONN_MAX_AGE", env.int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Fail fast (README: "Timeouts and load shedding"). A database that does not answer costs a
+# request seconds, not the worker's 30: the page says 503, try again. Commands (`manage.py`:
+# migrate, the worker, anonymisation) may run long statements; their limit is separate,
+# none by default.
+DATABASE_CONNECT_TIMEOUT = _setting("DATABASE_CONNECT_TIMEOUT", env.int, default=3)
+_statement_timeout_name = (
+    "DATABASE_COMMAND_STATEMENT_TIMEOUT"
+    if Path(sys.argv[0]).name == "manage.py"
+    else "DATABASE_STATEMENT_TIMEOUT"
+)
+DATABASE_STATEMENT_TIMEOUT = _setting(
+    _statement_timeout_name,
+    env.float,
+    default=0 if _statement_timeout_name == "DATABASE_COMMAND_STATEMENT_TIMEOUT" else 5,
+)
+if DATABASE_CONNECT_TIMEOUT < 0 or DATABASE_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured(
+        f"DATABASE_CONNECT_TIMEOUT and {_statement_timeout_name} must be 0 (no limit) or more."
+    )
+# What a 503 asks the browser to wait before trying again, in seconds.
+DATABASE_RETRY_AFTER = 10
+OVERLOAD_RETRY_AFTER = 5
+# Load shedding (petition_site/shedding.py): a request that waited longer than this many
+# seconds for a worker is answered 503 without being served; 0 turns shedding off.
+REQUEST_QUEUE_TIMEOUT = _setting("REQUEST_QUEUE_TIMEOUT", env.float, default=0.5)
+if REQUEST_QUEUE_TIMEOUT < 0:
+    raise ImproperlyConfigured("REQUEST_QUEUE_TIMEOUT must be 0 (no shedding) or more.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # libpq counts the connect timeout per address and treats less than 2 as 2.
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    # Set when the connection starts: no extra round trip per request.
+    _options["options"] = (
+        f"{_options.get('options', '')} "
+        f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes' backend comes first: it refuses a locked-out login before a password is checked.

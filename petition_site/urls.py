@@ -11,6 +11,9 @@ from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
 from signatures.captcha import ChallengeView
 
+handler400 = "petition_site.views.bad_request"
+handler500 = "petition_site.views.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),

@@ -67,6 +67,13 @@ class PetitionQuerySet(models.QuerySet):
             cache.set(key, petition, 5)
         return petition
 
+    def accepting_signatures(self):
+        """Petitions open for signing at this moment: the database's answer to `is_open`,
+        for the statements that sign and confirm, so a cached copy cannot outlive closing."""
+        return self.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now())).filter(
+            status=Petition.Status.OPEN
+        )
+
     def get_published_or_404(self, slug):
         """`published_cached`, for views: a slug that is no published petition is a 404."""
         try:

@@ -59,7 +59,7 @@ class SignatureQuerySet(models.QuerySet):
             **changes,
         )
 
-    def insert_unless_signed(self, signature, *, limit, since):
+    def insert_unless_signed(self, signature, *, limit, since, only_if):
         """Insert `signature` unless its email already signed the petition; True if inserted.
 
         One statement, INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING (PostgreSQL, and
@@ -67,7 +67,8 @@ class SignatureQuerySet(models.QuerySet):
         without the SELECT and savepoints of get_or_create on the busiest path of the site.
         The same statement applies the per-address limit: when the signature's IP hash made
         `limit` signatures since `since`, it goes in flagged and takes no email. Counting
-        stops at the limit, so an address that floods costs no more per request.
+        stops at the limit, so an address that floods costs no more per request. Nothing is
+        inserted unless the queryset `only_if` finds a row when the statement runs.
         """
         connection = connections[self.db]
         quote = connection.ops.quote_name
@@ -87,19 +88,21 @@ class SignatureQuerySet(models.QuerySet):
                 selected.append("%s")
                 params.append(value)
         columns = ", ".join(quote(field.column) for field in fields)
+        condition, condition_params = only_if.query.get_compiler(using=self.db).as_sql()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {', '.join(selected)} "
                 f"FROM (SELECT COUNT(*) AS signatures FROM (SELECT 1 FROM {table} "
                 f"WHERE {quote('ip_hash')} = %s AND {quote('created_at')} >= %s LIMIT %s) AS r) "
                 # The WHERE lets SQLite read ON CONFLICT as the upsert, not a join condition.
-                f"AS recent WHERE true ON CONFLICT DO NOTHING "
+                f"AS recent WHERE EXISTS ({condition}) ON CONFLICT DO NOTHING "
                 f"RETURNING {quote('id')}, {quote('status')}, {quote('emails_sent')}",
                 [
                     *params,
                     signature.ip_hash,
                     connection.ops.adapt_datetimefield_value(since),
                     limit,
+                    *condition_params,
                 ],
             )
             row = cursor.fetchone()
@@ -453,6 +456,7 @@ class ModerationSettings(models.Model):
         if self.last_digest_at is None:
             return now
         return max(now, self.last_digest_at + timedelta(seconds=settings.DIGEST_INTERVAL))
+
 
 class SpentChallengeQuerySet(models.QuerySet):
     def spend(self, nonce, expires_at):

@@ -5,7 +5,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from petitions.models import Petition
 
 from . import commenting, counting, privacy
 from .models import Signature, public_name
@@ -14,13 +17,18 @@ from .tasks import send_signature_email
 logger = logging.getLogger(__name__)
 
 
+class PetitionClosed(Exception):
+    """The petition stopped accepting signatures: nothing was signed or confirmed."""
+
+
 def sign(petition, data, *, ip_hash, language):
     """Store a signature, or find the one this email already made; queue its email.
 
     One transaction: the insert, which also applies the per-address limit (the unique
     constraint on the email hash settles races between concurrent requests), the email task
     and the signer's comment, if any, so the email is queued if and only if the signature is
-    stored. The caller shows the same page whatever happened.
+    stored. The caller shows the same page whatever happened, except when the petition, read
+    by the insert itself and not from a cache, no longer accepts signatures: PetitionClosed.
     """
     now = timezone.now()
     email_hash = privacy.email_hash(data["email"])
@@ -45,12 +53,16 @@ def sign(petition, data, *, ip_hash, language):
             signature,
             limit=_rate_limit(data),
             since=now - timedelta(seconds=settings.SIGNATURE_RATE_WINDOW),
+            only_if=_accepting(petition.pk),
         )
         if inserted:
             email = signature.status == Signature.Status.PENDING
         else:
-            # This email already signed: the existing signature decides what happens.
-            signature = Signature.objects.get(petition=petition, email_hash=email_hash)
+            # This email already signed, or the petition has closed since it was cached.
+            signature = Signature.objects.filter(petition=petition, email_hash=email_hash).first()
+            if signature is None or not _accepting(petition.pk).exists():
+                raise PetitionClosed
+            # The existing signature decides what happens.
             # Flagged signatures get no email until organizers restore them: a bot must not
             # make us mail addresses it typed in.
             email = (
@@ -93,18 +105,32 @@ def _comment(petition, data, *, ip_hash, language):
         logger.info("signing_comment_dropped petition=%s reason=limit", petition.pk)
 
 
+def _accepting(petition_id):
+    return Petition.objects.accepting_signatures().filter(pk=petition_id)
+
+
 def confirm(signature):
     """Pending becomes confirmed, in one conditional UPDATE; True if this call confirmed it.
 
-    A flagged signature records the confirmation but stays uncounted until restored.
+    A flagged signature records the confirmation but stays uncounted until restored. The
+    UPDATE itself asks whether the petition still accepts signatures: once it is closed, a
+    signature awaiting confirmation stays unconfirmed and PetitionClosed is raised.
     """
     now = timezone.now()
-    confirmed = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
+    petition_open = Exists(_accepting(OuterRef("petition_id")))
+    awaiting = Signature.objects.filter(
+        Q(status=Signature.Status.PENDING)
+        | Q(status=Signature.Status.FLAGGED, confirmed_at__isnull=True),
+        pk=signature.pk,
+    )
+    confirmed = awaiting.filter(petition_open, status=Signature.Status.PENDING).update(
         status=Signature.Status.CONFIRMED, confirmed_at=now
     )
-    Signature.objects.filter(
-        pk=signature.pk, status=Signature.Status.FLAGGED, confirmed_at__isnull=True
-    ).update(confirmed_at=now)
+    flagged = awaiting.filter(petition_open, status=Signature.Status.FLAGGED).update(
+        confirmed_at=now
+    )
+    if not (confirmed or flagged) and awaiting.exists():
+        raise PetitionClosed
     if confirmed:
         counting.forget(signature.petition_id)
     return bool(confirmed)

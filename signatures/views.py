@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from petitions.models import Petition
 
@@ -20,22 +20,26 @@ from .models import Comment, Signature
 
 
 @with_captcha_csp
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, slug):
     petition = Petition.objects.get_published_or_404(slug)
     if not petition.is_open:
-        return render(request, "signatures/closed.html", {"petition": petition}, status=403)
-    form = SignatureForm(request.POST or None)
+        return _closed_page(request, petition)
+    # An empty POST is a form with every field missing, not a visit.
+    form = SignatureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_bot:
             return redirect("signatures:check_email", slug=slug)
         if form.is_valid():
-            signing.sign(
-                petition,
-                form.cleaned_data,
-                ip_hash=privacy.ip_hash(request),
-                language=get_language(),
-            )
+            try:
+                signing.sign(
+                    petition,
+                    form.cleaned_data,
+                    ip_hash=privacy.ip_hash(request),
+                    language=get_language(),
+                )
+            except signing.PetitionClosed:
+                return _closed_page(request, petition)
             return redirect("signatures:check_email", slug=slug)
     status = 400 if form.is_bound else 200
     return render(
@@ -43,7 +47,16 @@ def sign(request, slug):
     )
 
 
-@require_GET
+def _closed_page(request, petition, *, unconfirmed=False):
+    return render(
+        request,
+        "signatures/closed.html",
+        {"petition": petition, "unconfirmed": unconfirmed},
+        status=403,
+    )
+
+
+@require_safe
 def check_email(request, slug):
     return render(
         request,
@@ -52,7 +65,7 @@ def check_email(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def thanks(request, slug):
     return _thanks_page(request, Petition.objects.get_published_or_404(slug))
 
@@ -77,7 +90,7 @@ def _from_link(link, queryset):
 
     def decorator(view):
         @never_cache
-        @require_http_methods(["GET", "POST"])
+        @require_http_methods(["GET", "HEAD", "POST"])
         @wraps(view)
         def wrapped(request, token):
             try:
@@ -100,7 +113,10 @@ def _from_link(link, queryset):
 @_from_link(links.CONFIRM, Signature.objects.select_related("petition"))
 def confirm(request, signature):
     if request.method == "POST":
-        signing.confirm(signature)
+        try:
+            signing.confirm(signature)
+        except signing.PetitionClosed:
+            return _closed_page(request, signature.petition, unconfirmed=True)
         signature.refresh_from_db()
     if signature.status in (Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED):
         return render(request, "signatures/link_invalid.html", {"withdrawn": True}, status=400)
@@ -111,6 +127,8 @@ def confirm(request, signature):
         return _thanks_page(request, Petition.objects.get_published_or_404(signature.petition.slug))
     if signature.confirmed_at:
         return redirect("signatures:thanks", slug=signature.petition.slug)
+    if not signature.petition.is_open:
+        return _closed_page(request, signature.petition, unconfirmed=True)
     return render(request, "signatures/confirm.html", {"petition": signature.petition})
 
 
@@ -124,7 +142,7 @@ def withdraw(request, signature):
 
 
 @with_captcha_csp
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment(request, slug):
     """The comment form on a page of its own: for replies, and to show a form's errors."""
     petition = Petition.objects.get_published_or_404(slug)
@@ -194,17 +212,17 @@ def stop_replies(request, comment):
     )
 
 
-@require_GET
+@require_safe
 def withdrawn(request):
     return render(request, "signatures/withdrawn.html")
 
 
-@require_GET
+@require_safe
 def privacy_notice(request):
     return render(request, "signatures/privacy.html", {"captcha": settings.CAPTCHA})
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=5)
 def count_json(request, slug):
     figures = public_figures(Petition.objects.get_published_or_404(slug))

@@ -56,6 +56,13 @@ class BulkInvalidationForm(forms.Form):
         return found
 
 
+class PetitionChoiceForm(forms.Form):
+    """The statistics page's choice: a petition's id, read as a form reads it, so an id that
+    is no number (or no petition) is no choice rather than an error."""
+
+    petition = forms.ModelChoiceField(Petition.objects.all(), required=False)
+
+
 class ExportForm(forms.Form):
     petition = forms.ModelChoiceField(Petition.objects.all(), label=_("Petition"))
     delimiter = forms.ChoiceField(
@@ -251,8 +258,8 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
     def statistics_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        chosen = request.GET.get("petition", "")
-        petition = Petition.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        chooser = PetitionChoiceForm(request.GET)
+        petition = chooser.cleaned_data["petition"] if chooser.is_valid() else None
         return self._page(
             request,
             "statistics.html",
