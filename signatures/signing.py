@@ -51,6 +51,7 @@ def sign(petition, data, *, ip_hash, language):
             since=now - timedelta(seconds=settings.SIGNATURE_RATE_WINDOW),
         )
         if inserted:
+            counting.signed(signature)
             email = signature.status == Signature.Status.PENDING
         else:
             # This email already signed: the existing signature decides what happens.
@@ -94,12 +95,13 @@ def confirm(signature):
     A flagged signature records the confirmation but stays uncounted until restored.
     """
     now = timezone.now()
-    confirmed = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
-        status=Signature.Status.CONFIRMED, confirmed_at=now
-    )
-    Signature.objects.filter(
-        pk=signature.pk, status=Signature.Status.FLAGGED, confirmed_at__isnull=True
-    ).update(confirmed_at=now)
+    with counting.recorded(Signature.objects.filter(pk=signature.pk)):
+        confirmed = Signature.objects.filter(
+            pk=signature.pk, status=Signature.Status.PENDING
+        ).update(status=Signature.Status.CONFIRMED, confirmed_at=now)
+        Signature.objects.filter(
+            pk=signature.pk, status=Signature.Status.FLAGGED, confirmed_at__isnull=True
+        ).update(confirmed_at=now)
     if confirmed:
         counting.forget(signature.petition_id)
     return bool(confirmed)
@@ -107,11 +109,12 @@ def confirm(signature):
 
 def withdraw(signature):
     """The signature stops counting and its personal data is erased; True if it was live."""
-    withdrawn = (
-        Signature.objects.filter(pk=signature.pk)
-        .exclude(status=Signature.Status.WITHDRAWN)
-        .erase_personal_data(status=Signature.Status.WITHDRAWN, withdrawn_at=timezone.now())
-    )
+    with counting.recorded(Signature.objects.filter(pk=signature.pk)):
+        withdrawn = (
+            Signature.objects.filter(pk=signature.pk)
+            .exclude(status=Signature.Status.WITHDRAWN)
+            .erase_personal_data(status=Signature.Status.WITHDRAWN, withdrawn_at=timezone.now())
+        )
     if withdrawn:
         counting.forget(signature.petition_id)
     return bool(withdrawn)
@@ -125,14 +128,12 @@ def _forget_counts(signature_ids):
 
 def invalidate(signatures, reason):
     """Stop counting these signatures, keeping them and the reason; returns how many changed."""
-    ids = list(
-        signatures.exclude(
-            status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED]
-        ).values_list("pk", flat=True)
-    )
-    Signature.objects.filter(pk__in=ids).update(
-        status=Signature.Status.INVALIDATED, invalidation_reason=reason
-    )
+    with counting.recorded(
+        signatures.exclude(status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED])
+    ) as ids:
+        Signature.objects.filter(pk__in=ids).update(
+            status=Signature.Status.INVALIDATED, invalidation_reason=reason
+        )
     _forget_counts(ids)
     return len(ids)
 
@@ -143,11 +144,9 @@ def restore(signatures):
     One never confirmed goes back to pending and gets its confirmation email now (a flagged
     signature was never emailed).
     """
-    with transaction.atomic():
-        candidates = signatures.filter(
-            status__in=[Signature.Status.INVALIDATED, Signature.Status.FLAGGED]
-        )
-        ids = list(candidates.values_list("pk", flat=True))
+    with counting.recorded(
+        signatures.filter(status__in=[Signature.Status.INVALIDATED, Signature.Status.FLAGGED])
+    ) as ids:
         Signature.objects.filter(pk__in=ids, confirmed_at__isnull=False).update(
             status=Signature.Status.CONFIRMED, invalidation_reason=""
         )

@@ -2,10 +2,9 @@
 
 from datetime import timedelta
 
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from .counting import totals
 from .models import Comment, Region, Signature
 
 CHART_DAYS = 60
@@ -45,19 +44,11 @@ def bar_chart(counts_by_day, days=CHART_DAYS):
 
 
 def summary(petition=None):
-    signatures = Signature.objects.all()
-    if petition is not None:
-        signatures = signatures.filter(petition=petition)
-    counted = signatures.counted()
-    since = timezone.now() - timedelta(days=CHART_DAYS)
-    per_day = {
-        row["day"]: row["signatures"]
-        for row in counted.filter(confirmed_at__gte=since)
-        .annotate(day=TruncDate("confirmed_at"))
-        .values("day")
-        .annotate(signatures=Count("pk"))
-    }
-    by_status = dict(signatures.values_list("status").annotate(Count("pk")))
+    """Every figure from the counts table (signatures.counting), whatever the table's size."""
+    of_petition = {} if petition is None else {"petition": petition}
+    counted = {**of_petition, "status": Signature.Status.CONFIRMED}
+    first_day = timezone.localdate() - timedelta(days=CHART_DAYS - 1)
+    by_status = totals("status", **of_petition)
     confirmed = by_status.get(Signature.Status.CONFIRMED, 0)
     pending = by_status.get(Signature.Status.PENDING, 0)
     regions = dict(Region.choices)
@@ -74,13 +65,13 @@ def summary(petition=None):
         if confirmed + pending
         else None,
         "by_region": [
-            (regions.get(row["region"], row["region"]), row["signatures"])
-            for row in counted.values("region")
-            .annotate(signatures=Count("pk"))
-            .order_by("-signatures")
+            (regions.get(region, region), signatures)
+            for region, signatures in _largest_first(totals("region", **counted))
         ],
-        "by_language": list(
-            counted.values_list("language").annotate(signatures=Count("pk")).order_by("-signatures")
-        ),
-        "chart": bar_chart(per_day),
+        "by_language": _largest_first(totals("language", **counted)),
+        "chart": bar_chart(totals("day", day__gte=first_day, **counted)),
     }
+
+
+def _largest_first(figures):
+    return sorted(figures.items(), key=lambda item: item[1], reverse=True)
