@@ -73,7 +73,7 @@ def signed(signature):
         day=timezone.localtime(moment, timezone.get_default_timezone()).date(),
         change=1,
     )
-    transaction.on_commit(_fold_now_and_then)
+    transaction.on_commit(_fold_now_and_then, robust=True)
 
 
 def _buckets(signatures):
@@ -99,7 +99,7 @@ def recorded(signatures):
             for bucket in before | after
             if (change := after[bucket] - before[bucket])
         )
-        transaction.on_commit(_fold_now_and_then)
+        transaction.on_commit(_fold_now_and_then, robust=True)
 
 
 def fold():
@@ -132,7 +132,9 @@ def fold():
 
 def _fold_now_and_then():
     # cache.add is atomic: one caller per FOLD_SECONDS (per process, or per site with a
-    # shared cache) folds; everyone else reads the changes along with the counts.
+    # shared cache) folds; everyone else reads the changes along with the counts. Run
+    # after a commit as a robust callback: a failed fold is logged, the signer's request
+    # still succeeds, and the changes wait for the next fold.
     if cache.add("signatures:counts:folded", True, FOLD_SECONDS):
         fold()
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from signatures import signing, statistics
+from signatures import counting, signing, statistics
 from signatures.anonymise import anonymise
 from signatures.counting import fold, public_count, region_counts, signature_day, totals
 from signatures.models import Signature, SignatureCount, SignatureCountChange
@@ -254,3 +254,18 @@ def test_a_change_committed_during_a_fold_is_left_for_the_next():
     _assert_exact(petition)
     fold()
     assert SignatureCount.objects.get().signatures == 2
+
+
+def test_a_failing_fold_never_fails_the_signer(
+    client, petition, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken():
+        raise DatabaseError("the counts table is locked")
+
+    monkeypatch.setattr(counting, "fold", broken)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/petitions/{petition.slug}/sign/", sign_data())
+
+    assert response.status_code == 302
+    assert totals("status", petition=petition) == {"pending": 1}
