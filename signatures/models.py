@@ -408,13 +408,8 @@ class ModerationSettings(models.Model):
         return cls.objects.get_or_create(pk=1)[0]
 
 
-class SignatureCount(models.Model):
-    """How many signatures share one petition, status, region, language and day.
-
-    The figures everyone reads (the public count, regions, the admin's statistics) are sums
-    over these few rows, so they cost the same at ten signatures and at ten million. Rows
-    only change when signatures.counting folds the recorded changes in, a batch at a time.
-    """
+class SignatureBucket(models.Model):
+    """What a signature is counted under: petition, status, region, language and day."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12, choices=Signature.Status)
@@ -422,6 +417,22 @@ class SignatureCount(models.Model):
     language = models.CharField(max_length=10)
     # The signer's day: that of the confirmation, before it that of the signing (local time).
     day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.petition_id} {self.status} {self.region} {self.language} {self.day}"
+
+
+class SignatureCount(SignatureBucket):
+    """How many signatures share one bucket.
+
+    The figures everyone reads (the public count, regions, the admin's statistics) are sums
+    over these few rows, so they cost the same at ten signatures and at ten million. Rows
+    only change when signatures.counting folds the recorded changes in, a batch at a time.
+    """
+
     signatures = models.BigIntegerField(default=0)
 
     class Meta:
@@ -432,22 +443,14 @@ class SignatureCount(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.petition_id} {self.status} {self.region} {self.language} {self.day}"
 
-
-class SignatureCountChange(models.Model):
+class SignatureCountChange(SignatureBucket):
     """One change to a SignatureCount row, appended in the transaction that made it.
 
     Appending never makes two signers wait for one row, as a shared counter would; readers
     add the changes not folded in yet, so the figures are exact at once.
     """
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=12, choices=Signature.Status)
-    region = models.CharField(max_length=20)
-    language = models.CharField(max_length=10)
-    day = models.DateField()
     change = models.IntegerField()
 
     class Meta:
@@ -455,6 +458,3 @@ class SignatureCountChange(models.Model):
             # Readers add the changes not folded yet of one petition (and status).
             models.Index(fields=["petition", "status"], name="signature_count_change_idx"),
         ]
-
-    def __str__(self):
-        return f"{self.petition_id} {self.status} {self.region} {self.day}: {self.change:+}"
