@@ -179,18 +179,21 @@ def recount(apps):
 # Readers
 
 
-def totals(by, **filters):
-    """{value of the field `by`: signatures} over the buckets matching `filters`.
+def totals(*by, **filters):
+    """{value of the field `by`: signatures} over the buckets matching `filters`; with
+    several fields, {(their values): signatures}.
 
     The folded counts and the changes not folded yet are read in one statement, so they
     agree with each other even while a fold commits. Empty buckets are left out.
     """
-    folded = SignatureCount.objects.filter(**filters).values_list(by).annotate(Sum("signatures"))
-    waiting = SignatureCountChange.objects.filter(**filters).values_list(by).annotate(Sum("change"))
+    folded = SignatureCount.objects.filter(**filters).values_list(*by).annotate(Sum("signatures"))
+    waiting = (
+        SignatureCountChange.objects.filter(**filters).values_list(*by).annotate(Sum("change"))
+    )
     sums = Counter()
-    for value, signatures in folded.order_by().union(waiting.order_by(), all=True):
-        sums[value] += signatures
-    return {value: signatures for value, signatures in sums.items() if signatures}
+    for *values, signatures in folded.order_by().union(waiting.order_by(), all=True):
+        sums[tuple(values) if len(by) > 1 else values[0]] += signatures
+    return {key: signatures for key, signatures in sums.items() if signatures}
 
 
 def public_count(petition):
