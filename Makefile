@@ -47,7 +47,8 @@ run: install messages
 test: install lint check-migrations messages static
 	$(TEST) .venv/bin/pytest
 
-# Load test of signing against gunicorn + PostgreSQL; stops by itself (about a minute).
+# A viral moment against gunicorn + PostgreSQL with 5 M signatures seeded (kept between runs):
+# page, home, JSON, signing and a mixed load, plus cold timings of the figures; stops by itself.
 bench: install messages
 	$(PY) bench/sign_bench.py
 

@@ -19,9 +19,14 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then, so a slow leak can never take the site down.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then, so a slow leak can never take the site down. Measured: a
+# worker's memory grows from 69 to 81 MB over its first 2,500 requests (imports, templates,
+# translations), then by about 0.1 MB per 1,000 (page, home, JSON, favicon, 12,000
+# requests), so recycling is a safety net, not a need. The jitter is half the limit: each
+# worker recycles after 10,000 to 15,000 requests, so they leave one at a time (a jitter
+# of 10 % once restarted all five within one second, and /healthz waited 4 s).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = max_requests // 2
 # Heartbeat files in memory, not on a possibly slow container disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # No control socket shared between instances.

@@ -510,3 +510,55 @@ class SpentChallenge(models.Model):
 
     def __str__(self):
         return self.nonce
+
+
+class SignatureBucket(models.Model):
+    """What a signature is counted under: petition, status, region, language and day."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Signature.Status)
+    region = models.CharField(max_length=20)
+    language = models.CharField(max_length=10)
+    # The signer's day: that of the confirmation, before it that of the signing (local time).
+    day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.petition_id} {self.status} {self.region} {self.language} {self.day}"
+
+
+class SignatureCount(SignatureBucket):
+    """How many signatures share one bucket.
+
+    The figures everyone reads (the public count, regions, the admin's statistics) are sums
+    over these few rows, so they cost the same at ten signatures and at ten million. Rows
+    only change when signatures.counting folds the recorded changes in, a batch at a time.
+    """
+
+    signatures = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "status", "region", "language", "day"],
+                name="signature_count_bucket",
+            ),
+        ]
+
+
+class SignatureCountChange(SignatureBucket):
+    """One change to a SignatureCount row, appended in the transaction that made it.
+
+    Appending never makes two signers wait for one row, as a shared counter would; readers
+    add the changes not folded in yet, so the figures are exact at once.
+    """
+
+    change = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # Readers add the changes not folded yet of one petition (and status).
+            models.Index(fields=["petition", "status"], name="signature_count_change_idx"),
+        ]

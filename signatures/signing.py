@@ -56,6 +56,7 @@ def sign(petition, data, *, ip_hash, language):
             only_if=_accepting(petition.pk),
         )
         if inserted:
+            counting.signed(signature)
             email = signature.status == Signature.Status.PENDING
         else:
             # This email already signed, or the petition has closed since it was cached.
@@ -117,20 +118,21 @@ def confirm(signature):
     signature awaiting confirmation stays unconfirmed and PetitionClosed is raised.
     """
     now = timezone.now()
-    petition_open = Exists(_accepting(OuterRef("petition_id")))
-    awaiting = Signature.objects.filter(
-        Q(status=Signature.Status.PENDING)
-        | Q(status=Signature.Status.FLAGGED, confirmed_at__isnull=True),
-        pk=signature.pk,
-    )
-    confirmed = awaiting.filter(petition_open, status=Signature.Status.PENDING).update(
-        status=Signature.Status.CONFIRMED, confirmed_at=now
-    )
-    flagged = awaiting.filter(petition_open, status=Signature.Status.FLAGGED).update(
-        confirmed_at=now
-    )
-    if not (confirmed or flagged) and awaiting.exists():
-        raise PetitionClosed
+    with counting.recorded(Signature.objects.filter(pk=signature.pk)):
+        petition_open = Exists(_accepting(OuterRef("petition_id")))
+        awaiting = Signature.objects.filter(
+            Q(status=Signature.Status.PENDING)
+            | Q(status=Signature.Status.FLAGGED, confirmed_at__isnull=True),
+            pk=signature.pk,
+        )
+        confirmed = awaiting.filter(petition_open, status=Signature.Status.PENDING).update(
+            status=Signature.Status.CONFIRMED, confirmed_at=now
+        )
+        flagged = awaiting.filter(petition_open, status=Signature.Status.FLAGGED).update(
+            confirmed_at=now
+        )
+        if not (confirmed or flagged) and awaiting.exists():
+            raise PetitionClosed
     if confirmed:
         counting.forget(signature.petition_id)
     return bool(confirmed)
@@ -138,11 +140,12 @@ def confirm(signature):
 
 def withdraw(signature):
     """The signature stops counting and its personal data is erased; True if it was live."""
-    withdrawn = (
-        Signature.objects.filter(pk=signature.pk)
-        .exclude(status=Signature.Status.WITHDRAWN)
-        .erase_personal_data(status=Signature.Status.WITHDRAWN, withdrawn_at=timezone.now())
-    )
+    with counting.recorded(Signature.objects.filter(pk=signature.pk)):
+        withdrawn = (
+            Signature.objects.filter(pk=signature.pk)
+            .exclude(status=Signature.Status.WITHDRAWN)
+            .erase_personal_data(status=Signature.Status.WITHDRAWN, withdrawn_at=timezone.now())
+        )
     if withdrawn:
         counting.forget(signature.petition_id)
     return bool(withdrawn)
@@ -156,14 +159,12 @@ def _forget_counts(signature_ids):
 
 def invalidate(signatures, reason):
     """Stop counting these signatures, keeping them and the reason; returns how many changed."""
-    ids = list(
-        signatures.exclude(
-            status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED]
-        ).values_list("pk", flat=True)
-    )
-    Signature.objects.filter(pk__in=ids).update(
-        status=Signature.Status.INVALIDATED, invalidation_reason=reason
-    )
+    with counting.recorded(
+        signatures.exclude(status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED])
+    ) as ids:
+        Signature.objects.filter(pk__in=ids).update(
+            status=Signature.Status.INVALIDATED, invalidation_reason=reason
+        )
     _forget_counts(ids)
     return len(ids)
 
@@ -174,11 +175,9 @@ def restore(signatures):
     One never confirmed goes back to pending and gets its confirmation email now (a flagged
     signature was never emailed).
     """
-    with transaction.atomic():
-        candidates = signatures.filter(
-            status__in=[Signature.Status.INVALIDATED, Signature.Status.FLAGGED]
-        )
-        ids = list(candidates.values_list("pk", flat=True))
+    with counting.recorded(
+        signatures.filter(status__in=[Signature.Status.INVALIDATED, Signature.Status.FLAGGED])
+    ) as ids:
         Signature.objects.filter(pk__in=ids, confirmed_at__isnull=False).update(
             status=Signature.Status.CONFIRMED, invalidation_reason=""
         )

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from signatures import signing
 from signatures.counting import public_count
 from signatures.models import Signature
 from tests.factories import make_petition, make_signature
@@ -104,7 +105,7 @@ def test_invalidating_asks_for_a_reason_then_uncounts(organizer_client, petition
 
 
 def test_restoring_counts_a_confirmed_signature_again(organizer_client, petition, signed):
-    Signature.objects.filter(pk=signed[0].pk).update(status="invalidated", invalidation_reason="x")
+    signing.invalidate(Signature.objects.filter(pk=signed[0].pk), "x")
 
     organizer_client.post(
         CHANGELIST, {"action": "restore_action", "_selected_action": [signed[0].pk]}
