@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import commenting, counting, privacy
+from . import commenting, counting, mailings, privacy
 from .models import Signature, public_name
 from .tasks import send_signature_email
 
@@ -33,7 +33,8 @@ def sign(petition, data, *, ip_hash, language):
             email_encrypted=privacy.encrypt(data["email"]),
             region=data["region"],
             show_name=data["show_name"],
-            wants_updates=data["wants_updates"],
+            # An address that unsubscribed from mailings stays unsubscribed.
+            wants_updates=data["wants_updates"] and not mailings.is_unsubscribed(email_hash),
             language=language,
             ip_hash=ip_hash,
             created_at=now,

@@ -69,3 +69,23 @@ def make_comment(petition, text="A comment.", **fields):
     if fields["status"] != Comment.Status.PENDING:
         fields.setdefault("moderated_at", timezone.now())
     return Comment.objects.create(petition=petition, text=text, **fields)
+
+
+def make_mailing(petition, **fields):
+    """A draft mailing in both languages."""
+    from signatures.models import Mailing
+
+    fields.setdefault("subject_en", "News from the campaign")
+    fields.setdefault("subject_ru", "Новости кампании")
+    fields.setdefault("body_en", "We delivered the signatures.")
+    fields.setdefault("body_ru", "Мы передали подписи.")
+    return Mailing.objects.create(petition=petition, **fields)
+
+
+def make_recipient(petition, email, **fields):
+    """A confirmed signer who asked for updates."""
+    from signatures.models import Signature
+
+    fields.setdefault("status", Signature.Status.CONFIRMED)
+    fields.setdefault("wants_updates", True)
+    return make_signature(petition, email=email, **fields)
