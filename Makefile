@@ -45,7 +45,7 @@ bench: install messages
 bench-export: install messages static
 	$(PY) bench/export_memory.py
 
-# Time and memory of a mailing to 10,000 and 100,000 signers, to files; stops by itself.
+# Time and memory of a mailing to 1,000 and 100,000 signers, to files; stops by itself.
 bench-mailing: install messages
 	$(PY) bench/mailing_bench.py
 

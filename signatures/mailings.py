@@ -110,48 +110,50 @@ def send_batch(mailing_id):
         logger.info("mailing_finished mailing=%s", mailing_id)
         return None
     with mail.mailers.default as connection:
-        sent = sum(_deliver(mailing, signature, connection) for signature in batch)
+        sent = sum(_deliver(mailing, signature_id, connection) for signature_id in batch)
     logger.info("mailing_batch mailing=%s sent=%s of=%s", mailing_id, sent, len(batch))
     return now + pause()
 
 
 def _next_batch(mailing):
-    """The next recipients without a copy, in the order of their ids.
+    """The ids of the next recipients without a copy, in order.
 
     Batches go in id order, so the search starts after the highest id with a copy (an index
     lookup) and stays as fast at the end of a large mailing as at its start. Only when
     nothing is left there does it look at all of them, for anyone who became a recipient
     behind that point (a late confirmation) or lost a copy to a crash.
     """
-    fields = ["pk", "language", "email_encrypted"]
+    waiting = remaining(mailing).order_by("pk").values_list("pk", flat=True)
     last = mailing.deliveries.aggregate(last=Max("signature"))["last"]
     if last is not None:
-        ahead = list(
-            remaining(mailing)
-            .filter(pk__gt=last)
-            .order_by("pk")
-            .only(*fields)[: settings.MAILING_BATCH_SIZE]
-        )
+        ahead = list(waiting.filter(pk__gt=last)[: settings.MAILING_BATCH_SIZE])
         if ahead:
             return ahead
-    return list(remaining(mailing).order_by("pk").only(*fields)[: settings.MAILING_BATCH_SIZE])
+    return list(waiting[: settings.MAILING_BATCH_SIZE])
 
 
-def _deliver(mailing, signature, connection):
+def _deliver(mailing, signature_id, connection):
     """Send one signer their copy unless they have one; True if this call sent it."""
-    address = privacy.decrypt(signature.email_encrypted)
-    if not address:
-        # The key that encrypted it is gone: nothing to send to, ever.
-        _record(mailing, signature, MailingDelivery.Status.FAILED, "unreadable address")
-        return False
-    message = mailing_email(
-        mailing,
-        language=signature.language,
-        address=address,
-        signature_id=signature.pk,
-    )
     try:
         with transaction.atomic():
+            # Read again as it is sent: whoever withdrew, was invalidated or unsubscribed
+            # since the batch began gets nothing.
+            signature = (
+                recipients(mailing)
+                .filter(pk=signature_id)
+                .only("pk", "language", "email_encrypted")
+                .first()
+            )
+            if signature is None:
+                return False
+            address = privacy.decrypt(signature.email_encrypted)
+            if not address:
+                # The key that encrypted it is gone: nothing to send to, ever.
+                _record(mailing, signature, MailingDelivery.Status.FAILED, "unreadable address")
+                return False
+            message = mailing_email(
+                mailing, language=signature.language, address=address, signature_id=signature.pk
+            )
             # A second copy of this batch waits here until the first commits, then skips.
             if not _record(mailing, signature, MailingDelivery.Status.SENT):
                 return False

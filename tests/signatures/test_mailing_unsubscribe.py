@@ -99,3 +99,22 @@ def test_a_withdrawn_signature_unsubscribes_nothing_and_says_done(client, petiti
 
     assert response.status_code == 200
     assert not Unsubscribe.objects.exists()
+
+
+def test_it_takes_effect_even_in_the_batch_being_sent(petition, run_tasks, mailoutbox, monkeypatch):
+    leaving = make_recipient(petition, "leaving@example.org")
+    withdrawing = make_recipient(petition, "withdrawing@example.org")
+    make_recipient(petition, "staying@example.org")
+    chosen = mailings._next_batch
+
+    def chosen_then_they_leave(mailing):
+        batch = chosen(mailing)
+        mailings.unsubscribe(leaving)
+        Signature.objects.filter(pk=withdrawing.pk).erase_personal_data(status="withdrawn")
+        return batch
+
+    monkeypatch.setattr(mailings, "_next_batch", chosen_then_they_leave)
+    mailings.start(make_mailing(petition))
+    run_tasks()
+
+    assert [email.to for email in mailoutbox] == [["staying@example.org"]]
