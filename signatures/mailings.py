@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
@@ -137,41 +137,46 @@ def _deliver(mailing, signature_id, connection):
     try:
         with transaction.atomic():
             # Read again as it is sent: whoever withdrew, was invalidated or unsubscribed
-            # since the batch began gets nothing.
-            signature = (
-                recipients(mailing)
-                .filter(pk=signature_id)
-                .only("pk", "language", "email_encrypted")
+            # (which clears wants_updates on every signature of the address) since the
+            # batch began gets nothing.
+            found = (
+                Signature.objects.counted()
+                .filter(pk=signature_id, wants_updates=True)
+                .values_list("language", "email_encrypted")
                 .first()
             )
-            if signature is None:
+            if found is None:
                 return False
-            address = privacy.decrypt(signature.email_encrypted)
+            language, encrypted = found
+            address = privacy.decrypt(encrypted)
             if not address:
                 # The key that encrypted it is gone: nothing to send to, ever.
-                _record(mailing, signature, MailingDelivery.Status.FAILED, "unreadable address")
+                _record(mailing, signature_id, MailingDelivery.Status.FAILED, "unreadable address")
                 return False
             message = mailing_email(
-                mailing, language=signature.language, address=address, signature_id=signature.pk
+                mailing, language=language, address=address, signature_id=signature_id
             )
-            # A second copy of this batch waits here until the first commits, then skips.
-            if not _record(mailing, signature, MailingDelivery.Status.SENT):
-                return False
+            # A second copy of this batch waits here until the first commits, then fails.
+            MailingDelivery.objects.create(
+                mailing=mailing, signature_id=signature_id, status=MailingDelivery.Status.SENT
+            )
             connection.send_messages([message])
+    except IntegrityError:
+        # Another run recorded this copy first: it is sent, or being sent.
+        return False
     except smtplib.SMTPRecipientsRefused as error:
         # This address only; a server that fails altogether stops the batch (tasks.py).
-        _record(mailing, signature, MailingDelivery.Status.FAILED, type(error).__name__)
-        logger.warning("mailing_refused mailing=%s signature=%s", mailing.pk, signature.pk)
+        _record(mailing, signature_id, MailingDelivery.Status.FAILED, type(error).__name__)
+        logger.warning("mailing_refused mailing=%s signature=%s", mailing.pk, signature_id)
         return False
     return True
 
 
-def _record(mailing, signature, status, error=""):
-    """Write the signer's copy of `mailing`; False if one was there already."""
-    _, created = MailingDelivery.objects.get_or_create(
-        mailing=mailing, signature_id=signature.pk, defaults={"status": status, "error": error}
+def _record(mailing, signature_id, status, error):
+    """Record the signer's copy of `mailing` as `status`, unless one is recorded already."""
+    MailingDelivery.objects.get_or_create(
+        mailing=mailing, signature_id=signature_id, defaults={"status": status, "error": error}
     )
-    return created
 
 
 def is_unsubscribed(email_hash):
