@@ -333,12 +333,22 @@ SIGNATURE_MAX_EMAILS = 5
 CONFIRM_LINK_DAYS = _setting("CONFIRM_LINK_DAYS", env.int, default=30)
 WITHDRAW_LINK_DAYS = _setting("WITHDRAW_LINK_DAYS", env.int, default=365)
 STOP_REPLIES_LINK_DAYS = _setting("STOP_REPLIES_LINK_DAYS", env.int, default=365)
+# Every mailing's unsubscribe link, made fresh for each email.
+UNSUBSCRIBE_LINK_DAYS = _setting("UNSUBSCRIBE_LINK_DAYS", env.int, default=365)
 PUBLIC_COUNT_CACHE_SECONDS = 5
 # Days after a petition ends before its signers' names, emails and hashes are erased.
 ANONYMISE_AFTER_DAYS = _setting("ANONYMISE_AFTER_DAYS", env.int, default=90)
 # The admin's "Trending sources" lists an IP hash or email domain with this many signatures
 # in the last hour.
 TRENDING_SOURCE_THRESHOLD = _setting("TRENDING_SOURCE_THRESHOLD", env.int, default=10)
+
+# Mailings to signers (signatures/mailings.py): the worker sends MAILING_BATCH_SIZE emails,
+# then pauses so that no more than MAILING_RATE_PER_MINUTE leave in any minute (a mail
+# provider's limit).
+MAILING_RATE_PER_MINUTE = _setting("MAILING_RATE_PER_MINUTE", env.int, default=120)
+MAILING_BATCH_SIZE = _setting("MAILING_BATCH_SIZE", env.int, default=50)
+if MAILING_RATE_PER_MINUTE <= 0 or MAILING_BATCH_SIZE <= 0:
+    raise ImproperlyConfigured("MAILING_RATE_PER_MINUTE and MAILING_BATCH_SIZE must be positive.")
 
 # Comments. The rate limit counts comments per IP hash over the window; the flood guard
 # allows one comment per person (email hash, else IP hash) every COMMENT_FLOOD_SECONDS.

@@ -46,6 +46,22 @@ def signature_email(signature):
     return message
 
 
+def mailing_email(mailing, *, language, address, signature_id):
+    """`mailing` in `language` (its first language's text where that one is empty), with a
+    one-click unsubscribe (RFC 8058) for signature `signature_id` in the headers and body."""
+    petition = mailing.petition
+    with translation.override(language):
+        unsubscribe_url = links.UNSUBSCRIBE.url(signature_id)
+        subject = mailing.subject or gettext("News")
+        context = {"body": mailing.body, "petition": petition, "unsubscribe_url": unsubscribe_url}
+        text = render_to_string("signatures/email/mailing.txt", context)
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return EmailMessage(subject, text, _sender(petition, language), [address], headers=headers)
+
+
 def _sender(petition, language):
     """The site's address, under the name the petition sends as (see Petition.sender_name)."""
     with translation.override(language):

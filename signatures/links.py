@@ -61,7 +61,13 @@ STOP_REPLIES = Link(
     "stop_replies", "comments/stop-replies/", "comments.stop-replies", "STOP_REPLIES_LINK_DAYS"
 )
 
-ALL = (CONFIRM, WITHDRAW, STOP_REPLIES)
+# In every mailing, body and List-Unsubscribe header, made fresh for each email. Mail
+# providers POST to it with no cookie and no CSRF token (RFC 8058).
+UNSUBSCRIBE = Link(
+    "unsubscribe", "updates/unsubscribe/", "mailings.unsubscribe", "UNSUBSCRIBE_LINK_DAYS"
+)
+
+ALL = (CONFIRM, WITHDRAW, STOP_REPLIES, UNSUBSCRIBE)
 
 # A token runs to the next slash, quote, space or query string, wherever the path appears
 # (with or without the language prefix, inside a URL or a message).

@@ -562,3 +562,108 @@ class SignatureCountChange(SignatureBucket):
             # Readers add the changes not folded yet of one petition (and status).
             models.Index(fields=["petition", "status"], name="signature_count_change_idx"),
         ]
+
+
+class Mailing(models.Model):
+    """An email to the signers of a petition who asked for updates (signatures.mailings).
+
+    Written in admin in every language (signatures/translation.py); each signer gets it in
+    the language they signed in, the first language's text where theirs is empty.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="mailings", verbose_name=_("petition")
+    )
+    subject = models.CharField(
+        _("subject"),
+        max_length=150,
+        blank=True,
+        help_text=_("A phone's lock screen shows it: keep it neutral. Empty: a neutral “News”."),
+    )
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Plain text; separate paragraphs with an empty line. The unsubscribe link is "
+            "added at the end."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    started_at = models.DateTimeField(_("sending started"), null=True, editable=False)
+    finished_at = models.DateTimeField(_("sending finished"), null=True, editable=False)
+    # When the last batch began: the next may begin one pause later (signatures.mailings).
+    batch_started_at = models.DateTimeField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(started_at__isnull=False),
+                name="mailing_sending_has_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject or self.body[:60]
+
+
+class MailingDelivery(models.Model):
+    """One signer's copy of a mailing, written in the transaction that sends it: a mailing
+    that resumes after a crash skips everyone who has one (signatures.mailings)."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    mailing = models.ForeignKey(
+        Mailing, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("mailing")
+    )
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="+", verbose_name=_("signature")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    # The kind of error only (e.g. SMTPRecipientsRefused): a message could quote the address.
+    error = models.CharField(_("error"), max_length=100, blank=True)
+    at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mailing delivery")
+        verbose_name_plural = _("mailing deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "signature"], name="mailing_delivery_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.mailing_id} → #{self.signature_id}"
+
+
+class Unsubscribe(models.Model):
+    """An email address that wants no more mailings, by its keyed hash alone: kept when the
+    same person signs another petition, and no plaintext is stored to keep it."""
+
+    email_hash = models.CharField(_("email hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("unsubscribed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unsubscribed address")
+        verbose_name_plural = _("unsubscribed addresses")
+
+    def __str__(self):
+        return self.email_hash[:16]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from petitions.models import Petition
 
-from . import commenting, counting, privacy
+from . import commenting, counting, mailings, privacy
 from .models import Signature, public_name
 from .tasks import send_signature_email
 
@@ -41,7 +41,8 @@ def sign(petition, data, *, ip_hash, language):
             email_encrypted=privacy.encrypt(data["email"]),
             region=data["region"],
             show_name=data["show_name"],
-            wants_updates=data["wants_updates"],
+            # An address that unsubscribed from mailings stays unsubscribed.
+            wants_updates=data["wants_updates"] and not mailings.is_unsubscribed(email_hash),
             language=language,
             ip_hash=ip_hash,
             created_at=now,

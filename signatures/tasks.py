@@ -184,3 +184,21 @@ def send_reply_notification(reply_id, subscriber_id, attempt=0):
         _retry_later(send_reply_notification, attempt, error, reply_id, subscriber_id)
         return
     logger.info("reply_notification_sent reply=%s subscriber=%s", reply_id, subscriber_id)
+
+
+@task()
+def send_mailing(mailing_id, attempt=0):
+    """Send a mailing's next batch, then come back for the next one, at the mailing rate.
+
+    A mail server that fails altogether makes the batch stop and come back later, with the
+    pauses of the other emails; each copy sent before that is recorded (signatures.mailings).
+    """
+    from .mailings import send_batch
+
+    try:
+        next_batch = send_batch(mailing_id)
+    except _MAIL_ERRORS as error:
+        _retry_later(send_mailing, attempt, error, mailing_id)
+        return
+    if next_batch is not None:
+        enqueue_at(send_mailing, next_batch, mailing_id)

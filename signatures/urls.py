@@ -12,6 +12,7 @@ urlpatterns = [
     # The emailed links: their routes and names come from signatures.links.
     path(links.STOP_REPLIES.route, views.stop_replies, name=links.STOP_REPLIES.kind),
     path(links.CONFIRM.route, views.confirm, name=links.CONFIRM.kind),
+    path(links.UNSUBSCRIBE.route, views.unsubscribe, name=links.UNSUBSCRIBE.kind),
     path(links.WITHDRAW.route, views.withdraw, name=links.WITHDRAW.kind),
     path("signatures/withdrawn/", views.withdrawn, name="withdrawn"),
     path("privacy/", views.privacy_notice, name="privacy"),

@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from petitions.models import Petition
 
-from . import commenting, links, privacy, signing
+from . import commenting, links, mailings, privacy, signing
 from .captcha import with_captcha_csp
 from .counting import public_count, public_figures
 from .forms import CommentForm, SignatureForm
@@ -210,6 +211,16 @@ def stop_replies(request, comment):
         "signatures/stop_replies.html",
         {"petition": comment.petition, "stopped": not comment.notify_replies},
     )
+
+
+# Mail providers POST here with no cookie (RFC 8058 one-click), so there is no CSRF token to
+# check; the signed token is what proves the request, and unsubscribing harms no one.
+@csrf_exempt
+@_from_link(links.UNSUBSCRIBE, Signature.objects.all())
+def unsubscribe(request, signature):
+    if request.method == "POST":
+        mailings.unsubscribe(signature)
+    return render(request, "signatures/unsubscribe.html", {"done": request.method == "POST"})
 
 
 @require_safe

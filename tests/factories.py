@@ -93,3 +93,23 @@ def image_file(size=(600, 300), image_format="PNG", name="logo.png", color=(122,
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, image_format)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{image_format.lower()}")
+
+
+def make_mailing(petition, **fields):
+    """A draft mailing in both languages."""
+    from signatures.models import Mailing
+
+    fields.setdefault("subject_en", "News from the campaign")
+    fields.setdefault("subject_ru", "Новости кампании")
+    fields.setdefault("body_en", "We delivered the signatures.")
+    fields.setdefault("body_ru", "Мы передали подписи.")
+    return Mailing.objects.create(petition=petition, **fields)
+
+
+def make_recipient(petition, email, **fields):
+    """A confirmed signer who asked for updates."""
+    from signatures.models import Signature
+
+    fields.setdefault("status", Signature.Status.CONFIRMED)
+    fields.setdefault("wants_updates", True)
+    return make_signature(petition, email=email, **fields)

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from petition_site.logs import JsonFormatter, scrub
-from signatures import links, moderation
+from signatures import links, mailings, moderation
 from signatures.models import Comment, Signature
-from tests.factories import comment_data, sign_data
+from tests.factories import comment_data, make_mailing, sign_data
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_every_email_and_every_link_it_carries_leave_nothing_personal_in_the_log
     settings.DIGEST_EMAILS = ["organizers@example.com"]
     sign = f"/ru/petitions/{petition.slug}/sign/"
     # The confirmation, then "already signed" for the same address.
-    client.post(sign, sign_data(**SIGNER), REMOTE_ADDR=ADDRESSES[0])
+    client.post(sign, sign_data(**SIGNER, wants_updates="on"), REMOTE_ADDR=ADDRESSES[0])
     run_tasks()
     Signature.objects.update(status=Signature.Status.CONFIRMED, confirmed_at=timezone.now())
     client.post(sign, sign_data(**SIGNER), REMOTE_ADDR=ADDRESSES[1])
@@ -64,9 +64,12 @@ def test_every_email_and_every_link_it_carries_leave_nothing_personal_in_the_log
     thread = Comment.objects.get()
     moderation.reply_as_organizer(thread, "Thank you", moderator=None)
     run_tasks()
+    # A mailing to the signer, who asked for updates.
+    mailings.start(make_mailing(petition))
+    run_tasks()
 
     kinds = {email.subject for email in mailoutbox}
-    assert len(kinds) == 4, kinds
+    assert len(kinds) == 5, kinds
     links_followed = [path for email in mailoutbox for path in _links(email)]
     tokens = {
         link.kind: path.rstrip("/").rsplit("/", 1)[1]
@@ -85,6 +88,7 @@ def test_every_email_and_every_link_it_carries_leave_nothing_personal_in_the_log
     output = "\n".join(log_lines)
     assert "Bad Request: /ru/signatures/confirm/[token]/" in output
     assert "Bad Request: /en/comments/stop-replies/[token]/" in output
+    assert "Bad Request: /ru/updates/unsubscribe/[token]/" in output
     for secret in (*SECRETS, *ADDRESSES, *tokens.values(), "example.org", "example.net"):
         assert secret not in output, secret
 

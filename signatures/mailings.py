@@ -1,0 +1,193 @@
+"""Mailings to the signers who asked for updates: who gets one, sending, unsubscribing.
+
+At least once, de-duplicated, as the confirmation emails (README): each signer's copy is
+claimed (a MailingDelivery row, unique per mailing and signature) in the transaction that
+hands it to the mail server, and that transaction commits once the server took it. A batch
+that runs again skips everyone with a row; a second copy running at the same time waits on
+the unique constraint, then skips; a worker that dies before the commit leaves no row, so the
+next run sends. Only a death between the server's acceptance and the commit (milliseconds)
+sends twice. An address the server refuses is recorded as failed and not tried again.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from . import privacy
+from .emails import mailing_email
+from .models import Mailing, MailingDelivery, Signature, Unsubscribe
+from .tasks import send_mailing
+
+logger = logging.getLogger(__name__)
+
+
+def recipients(mailing):
+    """Who gets `mailing`: confirmed signers of its petition who asked for updates and have
+    not unsubscribed. Withdrawn, invalidated, flagged and pending signatures never do."""
+    return (
+        Signature.objects.counted()
+        .filter(petition=mailing.petition_id, wants_updates=True)
+        .exclude(email_hash="")
+        .exclude(Exists(Unsubscribe.objects.filter(email_hash=OuterRef("email_hash"))))
+    )
+
+
+def remaining(mailing):
+    """The recipients who have no copy of `mailing` yet, sent or failed."""
+    return recipients(mailing).exclude(
+        Exists(MailingDelivery.objects.filter(mailing=mailing, signature=OuterRef("pk")))
+    )
+
+
+def progress(mailing):
+    """How many copies were sent, failed, and how many remain to send."""
+    counts = dict(mailing.deliveries.order_by().values_list("status").annotate(Count("pk")))
+    return {
+        "sent": counts.get(MailingDelivery.Status.SENT, 0),
+        "failed": counts.get(MailingDelivery.Status.FAILED, 0),
+        "remaining": 0 if mailing.status == Mailing.Status.SENT else remaining(mailing).count(),
+    }
+
+
+def start(mailing):
+    """Begin sending a draft: the worker takes it from here. False if it had already begun."""
+    with transaction.atomic():
+        started = Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.DRAFT).update(
+            status=Mailing.Status.SENDING, started_at=timezone.now()
+        )
+        if started:
+            send_mailing.enqueue(mailing.pk)
+    mailing.refresh_from_db()
+    logger.info("mailing_started mailing=%s started=%s", mailing.pk, bool(started))
+    return bool(started)
+
+
+def send_test(mailing, address):
+    """Send `mailing` to `address` once in each of the site's languages; returns how many.
+
+    Its unsubscribe link names no signature, so it opens nothing.
+    """
+    messages = [
+        mailing_email(mailing, language=code, address=address, signature_id=0)
+        for code, _ in settings.LANGUAGES
+    ]
+    return mail.mailers.default.send_messages(messages)
+
+
+def pause():
+    """The time between the starts of two batches that keeps to the rate."""
+    return timedelta(minutes=settings.MAILING_BATCH_SIZE / settings.MAILING_RATE_PER_MINUTE)
+
+
+def send_batch(mailing_id):
+    """Send the next batch of a mailing; when the next batch is due, or None when done.
+
+    A batch begins only a pause after the last one began, whichever task ran it: a copy of
+    the task that runs again after a crash keeps to the rate, and just comes back later.
+    """
+    now = timezone.now()
+    began = (
+        Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING)
+        .filter(Q(batch_started_at__isnull=True) | Q(batch_started_at__lte=now - pause()))
+        .update(batch_started_at=now)
+    )
+    mailing = Mailing.objects.select_related("petition").filter(pk=mailing_id).first()
+    if mailing is None or mailing.status != Mailing.Status.SENDING:
+        return None
+    if not began:
+        return mailing.batch_started_at + pause()
+    batch = _next_batch(mailing)
+    if not batch:
+        Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).update(
+            status=Mailing.Status.SENT, finished_at=timezone.now()
+        )
+        logger.info("mailing_finished mailing=%s", mailing_id)
+        return None
+    with mail.mailers.default as connection:
+        sent = sum(_deliver(mailing, signature_id, connection) for signature_id in batch)
+    logger.info("mailing_batch mailing=%s sent=%s of=%s", mailing_id, sent, len(batch))
+    return now + pause()
+
+
+def _next_batch(mailing):
+    """The ids of the next recipients without a copy, in order.
+
+    Batches go in id order, so the search starts after the highest id with a copy (an index
+    lookup) and stays as fast at the end of a large mailing as at its start. Only when
+    nothing is left there does it look at all of them, for anyone who became a recipient
+    behind that point (a late confirmation) or lost a copy to a crash.
+    """
+    waiting = remaining(mailing).order_by("pk").values_list("pk", flat=True)
+    last = mailing.deliveries.aggregate(last=Max("signature"))["last"]
+    if last is not None:
+        ahead = list(waiting.filter(pk__gt=last)[: settings.MAILING_BATCH_SIZE])
+        if ahead:
+            return ahead
+    return list(waiting[: settings.MAILING_BATCH_SIZE])
+
+
+def _deliver(mailing, signature_id, connection):
+    """Send one signer their copy unless they have one; True if this call sent it."""
+    try:
+        with transaction.atomic():
+            # Read again as it is sent: whoever withdrew, was invalidated or unsubscribed
+            # (which clears wants_updates on every signature of the address) since the
+            # batch began gets nothing.
+            found = (
+                Signature.objects.counted()
+                .filter(pk=signature_id, wants_updates=True)
+                .values_list("language", "email_encrypted")
+                .first()
+            )
+            if found is None:
+                return False
+            language, encrypted = found
+            address = privacy.decrypt(encrypted)
+            if not address:
+                # The key that encrypted it is gone: nothing to send to, ever.
+                _record(mailing, signature_id, MailingDelivery.Status.FAILED, "unreadable address")
+                return False
+            message = mailing_email(
+                mailing, language=language, address=address, signature_id=signature_id
+            )
+            # A second copy of this batch waits here until the first commits, then fails.
+            MailingDelivery.objects.create(
+                mailing=mailing, signature_id=signature_id, status=MailingDelivery.Status.SENT
+            )
+            connection.send_messages([message])
+    except IntegrityError:
+        # Another run recorded this copy first: it is sent, or being sent.
+        return False
+    except smtplib.SMTPRecipientsRefused as error:
+        # This address only; a server that fails altogether stops the batch (tasks.py).
+        _record(mailing, signature_id, MailingDelivery.Status.FAILED, type(error).__name__)
+        logger.warning("mailing_refused mailing=%s signature=%s", mailing.pk, signature_id)
+        return False
+    return True
+
+
+def _record(mailing, signature_id, status, error):
+    """Record the signer's copy of `mailing` as `status`, unless one is recorded already."""
+    MailingDelivery.objects.get_or_create(
+        mailing=mailing, signature_id=signature_id, defaults={"status": status, "error": error}
+    )
+
+
+def is_unsubscribed(email_hash):
+    return Unsubscribe.objects.filter(email_hash=email_hash).exists()
+
+
+def unsubscribe(signature):
+    """No more mailings to this signature's address, for any petition, now or later."""
+    if not signature.email_hash:
+        return
+    with transaction.atomic():
+        Unsubscribe.objects.get_or_create(email_hash=signature.email_hash)
+        Signature.objects.filter(email_hash=signature.email_hash).update(wants_updates=False)
+    logger.info("mailing_unsubscribed signature=%s", signature.pk)
