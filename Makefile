@@ -39,11 +39,11 @@ test: install lint check-migrations messages static
 
 # Load test of signing against gunicorn + PostgreSQL; stops by itself (about a minute).
 bench: install messages
-	$(PY) bench/sign_bench.py
+	$(PY) -m bench.sign_bench
 
 # Memory of the CSV export at 10,000 and 100,000 signatures; stops by itself.
 bench-export: install messages static
-	$(PY) bench/export_memory.py
+	$(PY) -m bench.export_memory
 
 # Page quality in Chromium against gunicorn + PostgreSQL: a visitor signs and confirms, axe-core,
 # the Nu HTML Checker, Lighthouse and the page's weight; stops by itself (about three minutes).
@@ -51,7 +51,7 @@ bench-export: install messages static
 quality: install messages quality/node_modules/.installed
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) quality/run.py
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m quality.run
 
 # --ignore-scripts: vnu-jar's install script would fetch a Java runtime; Debian's is used.
 quality/node_modules/.installed: quality/package.json quality/package-lock.json

@@ -1,7 +1,7 @@
 """Load test of the signing POST against gunicorn with production settings and PostgreSQL.
 
-Starts its own database and gunicorn on 127.0.0.1, drives them with wrk, compares rows
-stored with successful responses, and stops by itself. Run it with `make bench`.
+Starts its own database and gunicorn on 127.0.0.1 (ops.production), drives them with wrk,
+compares rows stored with successful responses, and stops by itself. Run it with `make bench`.
 The last line is one summary, so runs can be compared:
     sign_rps=… sign_p99_ms=… baseline_rps=… ratio=… errors=… lost=…
 """
@@ -9,59 +9,22 @@ The last line is one summary, so runs can be compared:
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
+from ops.production import ROOT, running_site, stop
+
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "petition_bench"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "petition_bench")
 DURATION = os.environ.get("BENCH_SECONDS", "20")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 CSRF = "benchcsrftoken0123456789abcdefgh"  # 32 characters: an unmasked CSRF secret
 SLUG = "stop-criminalization-of-sex-work-kyrgyzstan"
 
-ENV = {
-    **os.environ,
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
-    "PRIVACY_HASH_KEY": "bench-hash-key-0123456789abcdefghijklmnop",
-    "EMAIL_ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktISE=",
-    "SITE_URL": f"http://127.0.0.1:{PORT}",
-    "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "false",
-    # As behind a reverse proxy: wrk sends each signer's address in X-Forwarded-For.
-    "TRUSTED_PROXY_COUNT": "1",
-    "HOST": "127.0.0.1",
-    "PORT": str(PORT),
-    "GUNICORN_ACCESS_LOG": str(ROOT / "var" / "bench-access.log"),
-    "GUNICORN_LOG_LEVEL": "warning",
-}
 
-
-def run(*args, **kwargs):
-    subprocess.run(args, cwd=ROOT, env=ENV, check=True, timeout=300, **kwargs)
-
-
-def database(sql):
-    with psycopg.connect(f"{DB_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def count(sql):
-    with psycopg.connect(ENV["DATABASE_URL"]) as connection:
-        return connection.execute(sql).fetchone()[0]
-
-
-def wrk(mode, path):
+def wrk(base, mode, path):
     result = subprocess.run(
         [
             "wrk",
@@ -72,9 +35,9 @@ def wrk(mode, path):
             "5s",
             "-s",
             str(ROOT / "bench" / "wrk_counts.lua"),
-            f"http://127.0.0.1:{PORT}{path}",
+            f"{base}{path}",
         ],
-        env={**ENV, "BENCH_MODE": mode, "BENCH_PATH": path, "BENCH_CSRF": CSRF},
+        env={**os.environ, "BENCH_MODE": mode, "BENCH_PATH": path, "BENCH_CSRF": CSRF},
         capture_output=True,
         text=True,
         timeout=int(DURATION) + 60,
@@ -87,59 +50,45 @@ def wrk(mode, path):
     return stats
 
 
-def wait_until_ready(process):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited during start-up")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not become ready within 60 s")
+def count(site, sql):
+    with psycopg.connect(site.database_url) as connection:
+        return connection.execute(sql).fetchone()[0]
 
 
 def main():
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, timeout=600)
-    database(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    database(f"CREATE DATABASE {DB_NAME}")
-    gunicorn = None
-    try:
-        run(PYTHON, "manage.py", "migrate", "--no-input", "-v0")
-        run(PYTHON, "manage.py", "load_petition", "-v0")
-        run(PYTHON, "manage.py", "collectstatic", "--no-input", "-v0")
-        gunicorn = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "petition_site.wsgi"],
-            cwd=ROOT,
-            env=ENV,
-            start_new_session=True,
-        )
-        wait_until_ready(gunicorn)
-        workers = int(ENV.get("GUNICORN_WORKERS", os.cpu_count() * 2 + 1))
+    with running_site(
+        workdir=ROOT / "var" / "bench",
+        server=DB_SERVER,
+        database_name=DB_NAME,
+        port=os.environ.get("BENCH_PORT"),
+        # The signing path alone: emails stay queued, as tasks to count.
+        worker=False,
+        # As behind a reverse proxy: wrk sends each signer's address in X-Forwarded-For.
+        TRUSTED_PROXY_COUNT=1,
+        # Each worker's own memory, as the site runs without a cache server.
+        CACHE_URL="locmemcache://",
+        GUNICORN_LOG_LEVEL="warning",
+    ) as site:
+        workers = int(site.env.get("GUNICORN_WORKERS", os.cpu_count() * 2 + 1))
         print(
-            f"gunicorn: {workers} sync workers on 127.0.0.1:{PORT}; wrk: 2 threads, "
+            f"gunicorn: {workers} sync workers on {site.url}; wrk: 2 threads, "
             f"{CONNECTIONS} connections, {DURATION} s per run; {os.cpu_count()} cores shared"
         )
 
-        wrk("baseline", "/favicon.ico")  # warm-up: imports, connections, caches
-        baseline = wrk("baseline", "/favicon.ico")
-        sign = wrk("sign", f"/ru/petitions/{SLUG}/sign/")
+        wrk(site.url, "baseline", "/favicon.ico")  # warm-up: imports, connections, caches
+        baseline = wrk(site.url, "baseline", "/favicon.ico")
+        sign = wrk(site.url, "sign", f"/ru/petitions/{SLUG}/sign/")
         # What most visitors of a viral petition do: read it, with the count just signed.
-        page = wrk("page", f"/ru/petitions/{SLUG}/")
+        page = wrk(site.url, "page", f"/ru/petitions/{SLUG}/")
 
         # A graceful stop lets the requests still in flight finish before rows are counted.
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=30)
-        rows = count("SELECT count(*) FROM signatures_signature")
-        distinct = count("SELECT count(DISTINCT email_hash) FROM signatures_signature")
-        tasks = count("SELECT count(*) FROM django_tasks_database_dbtaskresult")
-        flagged = count("SELECT count(*) FROM signatures_signature WHERE status = 'flagged'")
-    finally:
-        if gunicorn is not None and gunicorn.poll() is None:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
-        database(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        stop(site.web)
+        rows = count(site, "SELECT count(*) FROM signatures_signature")
+        distinct = count(site, "SELECT count(DISTINCT email_hash) FROM signatures_signature")
+        tasks = count(site, "SELECT count(*) FROM django_tasks_database_dbtaskresult")
+        flagged = count(site, "SELECT count(*) FROM signatures_signature WHERE status = 'flagged'")
 
     errors = int(sum(run["other"] + run["socket_errors"] for run in (sign, baseline, page)))
     # A 302 without a row would be a signature lost. Rows without a counted response are

@@ -10,7 +10,7 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
-from browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, PHONE, SLUG, read_links, sign
+from quality.browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, PHONE, SLUG, read_links, sign
 
 NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
