@@ -19,7 +19,7 @@ TEST := DEBUG=false SECURE_SSL_REDIRECT=false \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench bench-export quality install lint format messages makemessages check-migrations static clean
+.PHONY: run test bench bench-export resilience quality install lint format messages makemessages check-migrations static clean
 
 .venv/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv==$(UV_VERSION)
@@ -44,6 +44,12 @@ bench: install messages
 # Memory of the CSV export at 10,000 and 100,000 signatures; stops by itself.
 bench-export: install messages static
 	$(PY) -m bench.export_memory
+
+# Faults on production settings against a private PostgreSQL cluster in var/: killed and
+# frozen database, killed workers, duplicate signs, overload, a scan of the logs for personal
+# data. PASS/FAIL per scenario; stops by itself (under ten minutes).
+resilience: install messages static
+	$(PY) -m bench.resilience
 
 # Page quality in Chromium against gunicorn + PostgreSQL: a visitor signs and confirms, axe-core,
 # the Nu HTML Checker, Lighthouse and the page's weight; stops by itself (about three minutes).

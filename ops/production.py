@@ -146,6 +146,20 @@ def _signal_group(process, signum):
         os.killpg(process.pid, signum)
 
 
+def children(pid):
+    """The processes whose parent is `pid` (gunicorn's workers, PostgreSQL's backends)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # pid (comm) state ppid ...: comm may hold spaces, so split after its ")".
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def wait_until_ready(url, process, timeout=60):
     """Poll url/readyz until it answers 200; fail if `process` exits first or time runs out."""
     deadline = time.monotonic() + timeout
