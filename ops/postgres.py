@@ -150,15 +150,17 @@ class PrivateCluster:
             return
         backends = self.children()
         # A frozen server ignores everything but SIGCONT and SIGKILL.
-        self.thaw()
-        self.postmaster.send_signal(signal.SIGINT)
         try:
-            self.postmaster.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.postmaster.kill()
+            self.thaw()
+            self.postmaster.send_signal(signal.SIGINT)
+            with suppress(subprocess.TimeoutExpired):
+                self.postmaster.wait(timeout=20)
+        finally:
+            # Past 20 s, or interrupted while waiting: nothing is left running.
+            self.postmaster.kill()  # a no-op once it has exited
             self.postmaster.wait(timeout=10)
-        for pid in backends:
-            _kill(pid, signal.SIGKILL)
+            for pid in backends:
+                _kill(pid, signal.SIGKILL)
 
 
 def _kill(pid, signum):

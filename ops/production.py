@@ -231,8 +231,16 @@ class Site:
 
     def stop(self):
         """Stop the workers first, so no task is left half-run by a vanished web server."""
-        for process in [*reversed(self.workers), *reversed(self.webs)]:
-            stop(process)
+        processes = [*reversed(self.workers), *reversed(self.webs)]
+        try:
+            for process in processes:
+                stop(process)
+        except BaseException:
+            # Interrupted while stopping (a second Ctrl-C, a time-out): no more waiting, and
+            # nothing left behind.
+            for process in processes:
+                _signal_group(process, signal.SIGKILL)
+            raise
 
 
 @contextmanager
