@@ -1,8 +1,12 @@
--- wrk script: one request shape per run, chosen by BENCH_MODE ("sign", "baseline", "page"),
--- counting responses by status so the report can compare them with rows stored.
+-- wrk script: one request shape per run, chosen by BENCH_MODE ("sign", "baseline", "page",
+-- "home", "json"), counting responses by status so the report can compare them with rows
+-- stored. BENCH_RUN (a small number) keeps each signing run's emails and addresses its own.
 local mode = os.getenv("BENCH_MODE") or "baseline"
 local path = os.getenv("BENCH_PATH") or "/"
 local token = os.getenv("BENCH_CSRF") or ""
+local run = tonumber(os.getenv("BENCH_RUN") or "") or 0
+-- Each run signs from a region of its own, so the report can tell its rows apart.
+local regions = {"bishkek", "osh", "talas"}
 local threads = {}
 SIGNATURES_PER_ADDRESS = 4
 
@@ -23,12 +27,14 @@ function request()
   end
   counter = counter + 1
   local body = "csrfmiddlewaretoken=" .. token ..
-    "&name=Bench+Signer&region=bishkek&privacy=on&email=bench-" .. id .. "-" .. counter ..
+    "&name=Bench+Signer&region=" .. regions[run + 1] .. "&privacy=on&email=bench-" .. run .. "-" ..
+    id .. "-" .. counter ..
     "%40example.org"
   -- Signers arrive through the proxy from many addresses, a few signatures each (a shared
   -- mobile or office address), below the per-address limit, so each takes the full path.
   local address = math.floor(counter / SIGNATURES_PER_ADDRESS)
-  local forwarded = string.format("10.%d.%d.%d", id, math.floor(address / 256) % 256, address % 256)
+  local forwarded = string.format(
+    "%d.%d.%d.%d", 10 + run, id, math.floor(address / 256) % 256, address % 256)
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=" .. token,
@@ -37,7 +43,7 @@ function request()
 end
 
 -- The one status each request shape answers with when all is well.
-local expected = {baseline = 301, sign = 302, page = 200}
+local expected = {baseline = 301, sign = 302, page = 200, home = 200, json = 200}
 
 function response(status, headers, body)
   if status == expected[mode] then ok = ok + 1 else other = other + 1 end

@@ -66,6 +66,19 @@ def throwaway_database(name, server=SERVER):
         execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def run_database_url():
+    """The URL of the database this Django process uses (a test run's own), for a process
+    started outside it."""
+    from django.conf import settings
+    from django.db import connection
+
+    database = settings.DATABASES["default"]
+    return (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+        f"{connection.settings_dict['NAME']}"
+    )
+
+
 def production_env(*, database_url, workdir, port=None, **overrides):
     """The environment of a production deployment on 127.0.0.1, with throwaway keys.
 
@@ -81,6 +94,8 @@ def production_env(*, database_url, workdir, port=None, **overrides):
         "SECRET_KEY": "production-like-secret-key-0123456789abcdefghijklmnop",
         "PRIVACY_HASH_KEY": "production-like-hash-key-0123456789abcdefghijklmnop",
         "EMAIL_ENCRYPTION_KEYS": "cXVhbGl0eS1rZXktcXVhbGl0eS1rZXktcXVhbGl0eSE=",
+        # Production's CAPTCHA, ALTCHA, signs its challenges with this key.
+        "ALTCHA_HMAC_KEY": "production-like-altcha-key-0123456789abcdefghijklmnop",
         "SITE_URL": site_url,
         "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": "127.0.0.1",

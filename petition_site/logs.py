@@ -8,9 +8,9 @@ import json
 import logging
 import re
 
+from signatures import links
+
 _SCRUBBERS = [
-    # The signed token in confirm and withdraw links.
-    (re.compile(r"/(confirm|withdraw)/[^/\s\"']+"), r"/\1/[token]"),
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
     (re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b"), "[ip]"),
     (re.compile(r"\b[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}\b", re.IGNORECASE), "[ip]"),
@@ -18,6 +18,7 @@ _SCRUBBERS = [
 
 
 def scrub(text):
+    text = links.redact(text)
     for pattern, replacement in _SCRUBBERS:
         text = pattern.sub(replacement, text)
     return text

@@ -5,6 +5,7 @@ environment variables; a missing or malformed value stops the process at start-u
 message that names the variable, instead of surfacing later as a 500.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -68,7 +69,8 @@ CSRF_TRUSTED_ORIGINS = _setting("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
-    "django.contrib.admin",
+    # The admin site itself: the campaign first, a second factor (petition_site/apps.py).
+    "petition_site.apps.CampaignAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +84,8 @@ INSTALLED_APPS = [
     "petition_site.apps.AuthenticatorAppsConfig",
     "petition_site.apps.RecoveryCodesConfig",
     "petition_site.apps.SignInAttemptsConfig",
+    # Before django-tasks-db: its `db_worker` command, with heartbeats and recovery.
+    "worker",
     "petition_site.apps.BackgroundTasksConfig",
     "django_recaptcha",
     "petitions",
@@ -96,6 +100,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything that does work: a request that waited too long is answered 503 at once.
+    "petition_site.shedding.LoadSheddingMiddleware",
+    "petition_site.middleware.ReadableBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,6 +152,42 @@ else:
     DATABASES = {"default": _setting("DATABASE_URL", env.db_url)}
 DATABASES["default"]["CONN_MAX_AGE"] = _setting("CONN_MAX_AGE", env.int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Fail fast (README: "Timeouts and load shedding"). A database that does not answer costs a
+# request seconds, not the worker's 30: the page says 503, try again. Commands (`manage.py`:
+# migrate, the worker, anonymisation) may run long statements; their limit is separate,
+# none by default.
+DATABASE_CONNECT_TIMEOUT = _setting("DATABASE_CONNECT_TIMEOUT", env.int, default=3)
+_statement_timeout_name = (
+    "DATABASE_COMMAND_STATEMENT_TIMEOUT"
+    if Path(sys.argv[0]).name == "manage.py"
+    else "DATABASE_STATEMENT_TIMEOUT"
+)
+DATABASE_STATEMENT_TIMEOUT = _setting(
+    _statement_timeout_name,
+    env.float,
+    default=0 if _statement_timeout_name == "DATABASE_COMMAND_STATEMENT_TIMEOUT" else 5,
+)
+if DATABASE_CONNECT_TIMEOUT < 0 or DATABASE_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured(
+        f"DATABASE_CONNECT_TIMEOUT and {_statement_timeout_name} must be 0 (no limit) or more."
+    )
+# What a 503 asks the browser to wait before trying again, in seconds.
+DATABASE_RETRY_AFTER = 10
+OVERLOAD_RETRY_AFTER = 5
+# Load shedding (petition_site/shedding.py): a request that waited longer than this many
+# seconds for a worker is answered 503 without being served; 0 turns shedding off.
+REQUEST_QUEUE_TIMEOUT = _setting("REQUEST_QUEUE_TIMEOUT", env.float, default=0.5)
+if REQUEST_QUEUE_TIMEOUT < 0:
+    raise ImproperlyConfigured("REQUEST_QUEUE_TIMEOUT must be 0 (no shedding) or more.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # libpq counts the connect timeout per address and treats less than 2 as 2.
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    # Set when the connection starts: no extra round trip per request.
+    _options["options"] = (
+        f"{_options.get('options', '')} "
+        f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes' backend comes first: it refuses a locked-out login before a password is checked.
@@ -183,7 +226,8 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The ALTCHA widget's files, built from its npm package by `make widget` (Makefile).
+STATICFILES_DIRS = [BASE_DIR / "static", ("altcha", BASE_DIR / "var" / "altcha")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -280,12 +324,21 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # Signing.
 SIGNATURE_RATE_LIMIT = _setting("SIGNATURE_RATE_LIMIT", env.int, default=20)
 SIGNATURE_RATE_WINDOW = _setting("SIGNATURE_RATE_WINDOW", env.int, default=3600)
+# The limit for a signature sent without the CAPTCHA's solution (a browser without
+# JavaScript, or a script): it counts every signature from the address in the window.
+SIGNATURE_RATE_LIMIT_UNSOLVED = _setting("SIGNATURE_RATE_LIMIT_UNSOLVED", env.int, default=5)
 SIGNATURE_MAX_EMAILS = 5
-CONFIRM_LINK_MAX_AGE = _setting("CONFIRM_LINK_DAYS", env.int, default=30) * 24 * 3600
-WITHDRAW_LINK_MAX_AGE = _setting("WITHDRAW_LINK_DAYS", env.int, default=365) * 24 * 3600
+# How long each emailed link works, in days (signatures/links.py). A reply notification's
+# stop link is made fresh for each email, so a year covers going back to an old one.
+CONFIRM_LINK_DAYS = _setting("CONFIRM_LINK_DAYS", env.int, default=30)
+WITHDRAW_LINK_DAYS = _setting("WITHDRAW_LINK_DAYS", env.int, default=365)
+STOP_REPLIES_LINK_DAYS = _setting("STOP_REPLIES_LINK_DAYS", env.int, default=365)
 PUBLIC_COUNT_CACHE_SECONDS = 5
 # Days after a petition ends before its signers' names, emails and hashes are erased.
 ANONYMISE_AFTER_DAYS = _setting("ANONYMISE_AFTER_DAYS", env.int, default=90)
+# The admin's "Trending sources" lists an IP hash or email domain with this many signatures
+# in the last hour.
+TRENDING_SOURCE_THRESHOLD = _setting("TRENDING_SOURCE_THRESHOLD", env.int, default=10)
 
 # Comments. The rate limit counts comments per IP hash over the window; the flood guard
 # allows one comment per person (email hash, else IP hash) every COMMENT_FLOOD_SECONDS.
@@ -322,16 +375,62 @@ TASKS = {
     }
 }
 
-# CAPTCHA (django-recaptcha): off without keys, which a system check reports.
+# The worker beats a heartbeat every WORKER_HEARTBEAT seconds; a task whose worker has not
+# beaten for WORKER_LOST_AFTER seconds runs again (worker/recovery.py). The bound must stay
+# well above the heartbeat, or a slow database makes live workers look dead.
+WORKER_HEARTBEAT = _setting("WORKER_HEARTBEAT", env.int, default=10)
+WORKER_LOST_AFTER = _setting("WORKER_LOST_AFTER", env.int, default=60)
+if not 0 < 2 * WORKER_HEARTBEAT <= WORKER_LOST_AFTER:
+    raise ImproperlyConfigured("WORKER_LOST_AFTER must be at least twice WORKER_HEARTBEAT (> 0).")
+
+# CAPTCHA on the signing and comment forms (README: "The CAPTCHA"). `altcha`: a proof of work
+# the visitor's browser solves, issued and checked by this site alone; `recaptcha`: Google
+# reCAPTCHA, whose script Google serves; `off`: the honeypot and rate limits only.
+CAPTCHA = env.str("CAPTCHA", default="off" if DEBUG else "altcha")
+if CAPTCHA not in ("altcha", "recaptcha", "off"):
+    raise ImproperlyConfigured(f"CAPTCHA must be altcha, recaptcha or off, not {CAPTCHA!r}.")
+# ALTCHA (altcha-django): the key that signs challenges, so only this site's are accepted.
+# Its app (system checks of these settings) only when chosen; the widget's template is ours.
+if CAPTCHA == "altcha":
+    INSTALLED_APPS.append("altcha_django")
+if DEBUG:
+    ALTCHA_HMAC_SECRET = env.str("ALTCHA_HMAC_KEY", default="insecure-development-altcha-key")
+else:
+    ALTCHA_HMAC_SECRET = env.str("ALTCHA_HMAC_KEY", default="")
+    if CAPTCHA == "altcha" and len(ALTCHA_HMAC_SECRET) < 32:
+        raise ImproperlyConfigured(
+            "Set ALTCHA_HMAC_KEY (32+ random characters; README says how to make it), "
+            "or choose another CAPTCHA."
+        )
+# Tuned so a mid-range phone solves it in about a second (README: "The CAPTCHA"): PBKDF2,
+# which browsers compute natively, so a script gains little over a person's phone; the server
+# picks the answer's counter (deterministic mode), so the work is bounded, and signs the
+# derived key, so checking a solution costs one HMAC instead of the whole derivation.
+ALTCHA_CHALLENGE = {
+    "algorithm": "PBKDF2/SHA-256",
+    "cost": _setting("ALTCHA_COST", env.int, default=2000),
+    "max_number": _setting("ALTCHA_MAX_NUMBER", env.int, default=1500),
+    "expires_seconds": 600,
+}
+ALTCHA_CHALLENGE_HMAC_KEY_SECRET = ALTCHA_HMAC_SECRET + ":derived-key"
+# Each solution is accepted once: signatures.captcha keeps the spent ones in the database,
+# which every worker and server shares, instead of the package's per-process cache.
+ALTCHA_REPLAY_PROTECTION = False
+
+# reCAPTCHA (django-recaptcha).
 RECAPTCHA_PUBLIC_KEY = env.str("RECAPTCHA_PUBLIC_KEY", default="")
 RECAPTCHA_PRIVATE_KEY = env.str("RECAPTCHA_PRIVATE_KEY", default="")
+if CAPTCHA == "recaptcha" and not (RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "CAPTCHA=recaptcha needs RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY."
+    )
 RECAPTCHA_VERSION = env.str("RECAPTCHA_VERSION", default="v2")
 if RECAPTCHA_VERSION not in ("v2", "v3"):
     raise ImproperlyConfigured("RECAPTCHA_VERSION must be v2 or v3.")
 RECAPTCHA_REQUIRED_SCORE = _setting("RECAPTCHA_REQUIRED_SCORE", env.float, default=0.5)
-CAPTCHA_ENABLED = bool(RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY)
 # django-recaptcha's own check complains about its test keys; ours reports "CAPTCHA is off".
-SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
+# altcha-django's warning that its own replay protection is off: signatures.captcha's is on.
+SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error", "altcha.W003"]
 
 CACHES = {"default": _setting("CACHE_URL", env.cache_url, default="locmemcache://")}
 

@@ -3,25 +3,23 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
-from petition_site.admin_site import CampaignAdminSite, OTPCampaignAdminSite
 from petition_site.views import favicon, robots_txt
+from petitions import logos
 from petitions import views as petition_views
 from petitions.sitemaps import PageSitemap, PetitionSitemap
 from signatures import views as signature_views
+from signatures.captcha import ChallengeView
 
-# The one place that asks for a second factor, unless ADMIN_REQUIRE_OTP is off (development).
-admin.site.__class__ = OTPCampaignAdminSite if settings.ADMIN_REQUIRE_OTP else CampaignAdminSite
-admin.site.site_header = _("Petition administration")
-admin.site.site_title = _("Petition administration")
-admin.site.index_title = _("Campaign")
-# The lists of signatures and comments need the width more than a copy of the index page.
-admin.site.enable_nav_sidebar = False
+handler400 = "petition_site.views.bad_request"
+handler500 = "petition_site.views.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("petitions/<slug:slug>/count.json", signature_views.count_json, name="count_json"),
+    # The same for every language: the ALTCHA widget fetches a challenge when a form is used.
+    path("captcha/challenge/", ChallengeView.as_view(), name="captcha_challenge"),
+    path("organizations/<int:pk>/logo-<str:digest>.webp", logos.logo, name="organization_logo"),
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt),
     path(

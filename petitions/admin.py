@@ -2,10 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from .models import Addressee, Demand, Harm, Petition, Reason
+from . import logos
+from .models import Addressee, Demand, Harm, Organization, Petition, Reason, Update
 
 
 class PartInline(TranslationTabularInline):
@@ -48,7 +50,21 @@ class PetitionAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AddresseeInline, HarmInline, ReasonInline, DemandInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "is_featured", "goal", "closes_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "status",
+                    "is_featured",
+                    "goal",
+                    "milestones",
+                    "closes_at",
+                ]
+            },
+        ),
+        (_("Who runs it"), {"fields": ["organization", "started_on"]}),
         (
             _("Text"),
             {
@@ -88,3 +104,88 @@ class PetitionAdmin(TabbedTranslationAdmin):
         if "status" in form.changed_data:
             obj.closed_at = timezone.now() if obj.status == Petition.Status.CLOSED else None
         super().save_model(request, obj, form, change)
+
+
+class OrganizationForm(forms.ModelForm):
+    logo_upload = forms.ImageField(
+        label=_("New logo"),
+        required=False,
+        help_text=_("PNG, JPEG, WebP or GIF. The site keeps a small copy, 120 pixels high."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data["logo_upload"]
+        if upload:
+            logos.check(upload)
+            self.logo = logos.shrink(upload)
+        return upload
+
+    def save(self, commit=True):
+        organization = super().save(commit=False)
+        if self.cleaned_data.get("logo_upload"):
+            organization.set_logo(self.logo)
+        elif self.cleaned_data.get("remove_logo"):
+            organization.clear_logo()
+        if commit:
+            organization.save()
+        return organization
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TabbedTranslationAdmin):
+    form = OrganizationForm
+    list_display = ["name", "is_default", "email", "updated_at"]
+    search_fields = ["name"]
+    readonly_fields = ["current_logo"]
+    fieldsets = [
+        (None, {"fields": ["name", "about", "is_default"]}),
+        (_("Logo"), {"fields": ["current_logo", "logo_upload", "remove_logo"]}),
+        (
+            _("Contact and links"),
+            {"fields": ["email", "website", "telegram", "instagram", "facebook"]},
+        ),
+    ]
+
+    @admin.display(description=_("current logo"))
+    def current_logo(self, organization):
+        if not organization.logo_digest:
+            return _("none")
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="">',
+            organization.logo_url(),
+            organization.logo_width,
+            organization.logo_height,
+        )
+
+    def get_queryset(self, request):
+        # The list and the form show the logo through its own address, not its bytes.
+        return super().get_queryset(request).defer("logo")
+
+
+class UpdateForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # Published without a date: it is dated the moment the organizer publishes it.
+        if cleaned_data.get("status") == Update.Status.PUBLISHED and not cleaned_data.get(
+            "published_at"
+        ):
+            cleaned_data["published_at"] = timezone.now()
+        return cleaned_data
+
+
+@admin.register(Update)
+class UpdateAdmin(TabbedTranslationAdmin):
+    form = UpdateForm
+    list_display = ["title", "petition", "status", "published_at"]
+    list_filter = ["status", "petition"]
+    search_fields = ["title", "text"]
+    fields = ["petition", "status", "published_at", "title", "text"]
+
+    def get_changeform_initial_data(self, request):
+        # Most sites run one petition at a time: start from the one on the home page.
+        initial = super().get_changeform_initial_data(request)
+        featured = Petition.objects.featured()
+        if featured is not None:
+            initial.setdefault("petition", featured.pk)
+        return initial

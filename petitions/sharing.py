@@ -7,15 +7,18 @@ from pathlib import Path
 from django.core.cache import cache as django_cache
 from django.utils import translation
 from django.utils.formats import number_format
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
+MARGIN = 70
 BACKGROUND = (122, 31, 61)
 INK = (255, 255, 255)
+DARK = (29, 29, 31)
 TRACK = (165, 98, 120)
+BAND_TOP = 500  # the white band at the bottom: the call to sign and the address
 FONT = Path(__file__).parent / "fonts" / "NotoSans-Bold.ttf"
-# The count on a shared image may lag by a few minutes; drawing it costs ~50 ms.
+# The image changes with the count; drawing it costs ~50 ms, so it is cached per count.
 IMAGE_CACHE_SECONDS = 600
 
 
@@ -35,42 +38,70 @@ def _wrap(text, font, width):
     return lines
 
 
-def draw_share_image(title, count, goal, language):
-    """A 1200×630 PNG with the petition's title, its count and a progress bar."""
+def _fitting_font(text, sizes):
+    """The largest of `sizes` at which `text` fits on one line."""
+    for size in sizes:
+        if _font(size).getlength(text) <= WIDTH - 2 * MARGIN:
+            break
+    return _font(size)
+
+
+def draw_share_image(title, progress, address, language):
+    """A 1200×630 PNG: the title, the count with a bar toward the next milestone, a call to
+    sign and the address to type, in `language`."""
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    for size in (72, 60, 50):
-        lines = _wrap(title, _font(size), WIDTH - 140)
-        if len(lines) <= 4:
+    for size in (64, 56, 48):
+        lines = _wrap(title, _font(size), WIDTH - 2 * MARGIN)
+        if len(lines) <= 3:
             break
-    lines = lines[:4]
-    y = 70
-    for line in lines:
-        draw.text((70, y), line, font=_font(size), fill=INK)
+    y = 48
+    for line in lines[:4]:
+        draw.text((MARGIN, y), line, font=_font(size), fill=INK)
         y += int(size * 1.2)
+
     with translation.override(language):
-        label = ngettext("%(count)s signature", "%(count)s signatures", count) % {
-            "count": number_format(count, force_grouping=True)
-        }
-    draw.text((70, HEIGHT - 190), label, font=_font(56), fill=INK)
-    bar_top, bar_bottom = HEIGHT - 95, HEIGHT - 65
-    draw.rounded_rectangle((70, bar_top, WIDTH - 70, bar_bottom), radius=15, fill=TRACK)
-    done = min(count / goal, 1) if goal else 0
-    if done:
-        right = 70 + max(int((WIDTH - 140) * done), 30)
-        draw.rounded_rectangle((70, bar_top, right, bar_bottom), radius=15, fill=INK)
+        if progress.count:
+            label = ngettext("%(count)s signature", "%(count)s signatures", progress.count) % {
+                "count": number_format(progress.count, force_grouping=True)
+            }
+        else:
+            label = gettext("Your signature can be the first.")
+        call = pgettext("call to act", "Sign the petition")
+    draw.text((MARGIN, 330), label, font=_fitting_font(label, (56, 48, 40)), fill=INK)
+    if progress.count:
+        bar = (MARGIN, 425, WIDTH - MARGIN, 453)
+        draw.rounded_rectangle(bar, radius=14, fill=TRACK)
+        right = MARGIN + max(int((WIDTH - 2 * MARGIN) * progress.bar_value / progress.target), 28)
+        draw.rounded_rectangle((MARGIN, bar[1], right, bar[3]), radius=14, fill=INK)
+
+    draw.rectangle((0, BAND_TOP, WIDTH, HEIGHT), fill=INK)
+    draw.text((MARGIN, BAND_TOP + 14), call, font=_font(44), fill=BACKGROUND)
+    draw.text(
+        (MARGIN, BAND_TOP + 78), address, font=_fitting_font(address, (30, 26, 22)), fill=DARK
+    )
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)
     return output.getvalue()
 
 
-def share_image(petition, count, language):
-    """The petition's share image in one language, cached for a few minutes."""
-    key = f"petitions:share-image:{petition.pk}:{language}"
+def short_address(url):
+    """What a person types: the address without its scheme or trailing slash."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def share_image(petition, count, url, language):
+    """The petition's share image in one language, cached until anything drawn changes: the
+    text (saved with updated_at), the count, the address and the language."""
+    address = short_address(url)
+    key = (
+        f"petitions:share-image:{petition.pk}:{language}:"
+        f"{petition.updated_at.timestamp()}:{count}:{address}"
+    )
     png = django_cache.get(key)
     if png is None:
         with translation.override(language):
             title = petition.title
-        png = draw_share_image(title, count, petition.goal, language)
+        png = draw_share_image(title, petition.progress(count), address, language)
         django_cache.set(key, png, IMAGE_CACHE_SECONDS)
     return png

@@ -1,7 +1,7 @@
 from django.conf import settings
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Addressee, Demand, Harm, Petition, Reason
+from .models import Addressee, Demand, Harm, Organization, Petition, Reason, Update
 
 
 @register(Petition)
@@ -26,4 +26,16 @@ class PetitionTranslationOptions(TranslationOptions):
 @register([Addressee, Harm, Reason, Demand])
 class PetitionPartTranslationOptions(TranslationOptions):
     fields = ("text",)
+    required_languages = (settings.MODELTRANSLATION_DEFAULT_LANGUAGE,)
+
+
+@register(Organization)
+class OrganizationTranslationOptions(TranslationOptions):
+    fields = ("name", "about")
+    required_languages = (settings.MODELTRANSLATION_DEFAULT_LANGUAGE,)
+
+
+@register(Update)
+class UpdateTranslationOptions(TranslationOptions):
+    fields = ("title", "text")
     required_languages = (settings.MODELTRANSLATION_DEFAULT_LANGUAGE,)

@@ -3,12 +3,11 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 
 from signatures.captcha import with_captcha_csp
-from signatures.counting import public_count, region_counts
+from signatures.counting import public_count, public_figures, region_counts
 
 from . import sharing
 from .models import Petition
@@ -27,6 +26,7 @@ def _render_petition(request, petition):
             "harms": petition.harms.all(),
             "reasons": petition.reasons.all(),
             "demands": petition.demands.all(),
+            "updates": list(petition.updates.published()),
             "share_url": share_url,
             "og_locale": OG_LOCALES.get(get_language(), get_language()),
             "share_image_url": request.build_absolute_uri(
@@ -44,27 +44,20 @@ def home(request):
     )
     if not slug:
         raise Http404("No petition is published yet.")
-    return _render_petition(request, published_or_404(slug))
+    return _render_petition(request, Petition.objects.get_published_or_404(slug))
 
 
 @with_captcha_csp
 def detail(request, slug):
-    return _render_petition(request, published_or_404(slug))
-
-
-def published_or_404(slug):
-    """A published petition by slug, from the short cache the busy pages share."""
-    try:
-        return Petition.objects.published_cached(slug)
-    except Petition.DoesNotExist:
-        raise Http404("No such petition.") from None
+    return _render_petition(request, Petition.objects.get_published_or_404(slug))
 
 
 @cache_control(public=True, max_age=sharing.IMAGE_CACHE_SECONDS)
 def share_image(request, slug):
     """The preview image that WhatsApp, Telegram, Facebook and VK show for a shared link."""
-    petition = published_or_404(slug)
-    png = sharing.share_image(petition, public_count(petition), get_language())
+    petition = Petition.objects.get_published_or_404(slug)
+    url = request.build_absolute_uri(petition.get_absolute_url())
+    png = sharing.share_image(petition, public_count(petition), url, get_language())
     return HttpResponse(png, content_type="image/png")
 
 
@@ -79,7 +72,7 @@ def poster(request, slug):
         {
             "petition": petition,
             "demands": petition.demands.all(),
-            "url": url,
+            "address": sharing.short_address(url),
             "qr_svg": qr.svg_inline(
                 dark="#000", svgclass="poster__qr", lineclass=None, omitsize=True
             ),
@@ -90,20 +83,19 @@ def poster(request, slug):
 @cache_control(public=True, max_age=5)
 def api_detail(request, slug):
     """The petition's public figures as JSON; no personal data."""
-    petition = published_or_404(slug)
+    petition = Petition.objects.get_published_or_404(slug)
+    figures = public_figures(petition)
     return JsonResponse(
         {
-            "slug": petition.slug,
+            **figures,
             "title": petition.title,
             "language": get_language(),
             "url": request.build_absolute_uri(petition.get_absolute_url()),
             "status": petition.status,
-            "is_open": petition.is_open,
-            "goal": petition.goal,
             "closes_at": petition.closes_at.isoformat() if petition.closes_at else None,
-            "confirmed_count": public_count(petition),
             "regions": region_counts(petition),
-            "updated_at": timezone.now().isoformat(timespec="seconds"),
+            # The name this document used before for "generated_at"; kept for one release.
+            "updated_at": figures["generated_at"],
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -10,7 +10,16 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
-from quality.browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, PHONE, SLUG, read_links, sign
+from quality.browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    DESKTOP,
+    NARROWEST,
+    PHONE,
+    SLUG,
+    read_links,
+    sign,
+)
 
 NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -34,6 +43,7 @@ def public_pages(confirm_token, withdraw_token):
         ("withdrawn", "/{}/signatures/withdrawn/"),
         ("link-invalid", "/{}/signatures/confirm/not-a-token/"),
         ("privacy", "/{}/privacy/"),
+        ("poster", petition + "poster/"),
         ("404", "/{}/no-such-page/"),
     ]
 
@@ -54,7 +64,8 @@ def _run_axe(page):
 
 def axe_and_save_html(browser, base, maildir, htmldir):
     """Run axe on every public page in both languages at 360 and 1280 px; save each page's
-    HTML as served, for the Nu HTML Checker. Returns {page: [violation, ...]}."""
+    HTML as served, for the Nu HTML Checker; measure each page's width on a 320 px screen.
+    Returns {page: [violation, ...]} and {page: width in px}."""
     # A signature nobody confirms, so its links show the confirm and withdraw pages.
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
@@ -67,6 +78,7 @@ def axe_and_save_html(browser, base, maildir, htmldir):
     context = browser.new_context(viewport=PHONE, bypass_csp=True)
     page = context.new_page()
     violations = {}
+    widths = {}
     try:
         for language in LANGUAGES:
             for name, path in public_pages(_token(confirm_url), _token(withdraw_url)):
@@ -84,11 +96,13 @@ def axe_and_save_html(browser, base, maildir, htmldir):
                 for viewport in (PHONE, DESKTOP):
                     page.set_viewport_size(viewport)
                     found += [f"{viewport['width']} px: {v}" for v in _run_axe(page)]
+                page.set_viewport_size(NARROWEST)
+                widths[f"{language}-{name}"] = page.evaluate("document.documentElement.scrollWidth")
                 page.set_viewport_size(PHONE)
                 violations[f"{language}-{name}"] = found
     finally:
         context.close()
-    return violations
+    return violations, widths
 
 
 def validate_html(htmldir):

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class SignaturesConfig(AppConfig):
     name = "signatures"
-    verbose_name = _("Signatures")
+    verbose_name = _("Signatures and comments")

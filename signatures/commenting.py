@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing as django_signing
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
@@ -11,8 +10,6 @@ from django.utils import timezone
 
 from . import moderation, privacy
 from .models import MAX_ID, Comment, ModerationSettings
-
-_STOP_REPLIES_SALT = "comments.stop-replies"
 
 
 class TooManyComments(Exception):
@@ -25,9 +22,21 @@ class TooManyComments(Exception):
 
 
 def post(
-    petition, *, text, author_name, email, notify_replies, ip_hash, language, replying_to=None
+    petition,
+    *,
+    text,
+    author_name,
+    email,
+    notify_replies,
+    ip_hash,
+    language,
+    replying_to=None,
+    held=False,
 ):
     """Store a comment in the state the moderation rules give it; raises TooManyComments.
+
+    A `held` comment (one sent without the CAPTCHA's solution) is never published before a
+    moderator has read it.
 
     A reply to a reply joins the thread of its top-level comment. The email is kept (encrypted)
     only to notify of replies; otherwise only its keyed hash, which the rules and the flood
@@ -51,6 +60,8 @@ def post(
         _one_at_a_time(ip_hash)
         _check_limits(comment, now)
         comment.status = moderation.decide_status(comment, rules)
+        if held and comment.status == Comment.Status.APPROVED:
+            comment.status = Comment.Status.PENDING
         if comment.status != Comment.Status.PENDING:
             comment.moderated_at = now
         comment.save()
@@ -124,15 +135,6 @@ def thread_page(petition, number, *, showing=None):
         )
         number = newer.count() // settings.COMMENTS_PER_PAGE + 1
     return paginator.get_page(number)
-
-
-def stop_replies_token(comment):
-    return django_signing.dumps(comment.pk, salt=_STOP_REPLIES_SALT, compress=True)
-
-
-def read_stop_replies_token(token):
-    """The comment id in a "stop these emails" link; raises BadSignature."""
-    return django_signing.loads(token, salt=_STOP_REPLIES_SALT)
 
 
 def stop_replies(comment):

@@ -7,12 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from . import commenting, signing
+from . import links
 from .models import Signature
-
-
-def _absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def signature_email(signature):
@@ -33,13 +29,9 @@ def signature_email(signature):
             "signature": signature,
             "petition": petition,
             "first_name": signature.name.split()[0] if signature.name else "",
-            "confirm_url": _absolute(
-                reverse("signatures:confirm", args=[signing.confirm_token(signature)])
-            ),
-            "withdraw_url": _absolute(
-                reverse("signatures:withdraw", args=[signing.withdraw_token(signature)])
-            ),
-            "petition_url": _absolute(petition.get_absolute_url()),
+            "confirm_url": links.CONFIRM.url(signature.pk),
+            "withdraw_url": links.WITHDRAW.url(signature.pk),
+            "petition_url": links.absolute(petition.get_absolute_url()),
         }
         subject = petition.email_subject or gettext("Please confirm your email address")
         if template == "already_signed":
@@ -47,16 +39,18 @@ def signature_email(signature):
         text = render_to_string(f"signatures/email/{template}.txt", context)
         html = render_to_string(f"signatures/email/{template}.html", context)
 
-    message = EmailMultiAlternatives(subject, text, _sender(petition), [address])
+    message = EmailMultiAlternatives(
+        subject, text, _sender(petition, signature.language), [address]
+    )
     message.attach_alternative(html, "text/html")
     return message
 
 
-def _sender(petition):
-    """The site's address, under the petition's neutral sender name if it has one."""
-    if petition.email_sender_name:
-        return formataddr((petition.email_sender_name, settings.DEFAULT_FROM_EMAIL))
-    return settings.DEFAULT_FROM_EMAIL
+def _sender(petition, language):
+    """The site's address, under the name the petition sends as (see Petition.sender_name)."""
+    with translation.override(language):
+        name = petition.sender_name()
+    return formataddr((name, settings.DEFAULT_FROM_EMAIL)) if name else settings.DEFAULT_FROM_EMAIL
 
 
 # A digest lists this many comments; the queue in admin has the rest.
@@ -67,14 +61,14 @@ def digest_email(comments, waiting):
     """The organizers' digest: `comments` newly awaiting moderation, of `waiting` in all."""
     with translation.override(settings.LANGUAGE_CODE):
         listed = [
-            (comment, _absolute(reverse("admin:signatures_comment_change", args=[comment.pk])))
+            (comment, links.absolute(reverse("admin:signatures_comment_change", args=[comment.pk])))
             for comment in comments[:DIGEST_LIST_LIMIT]
         ]
         context = {
             "comments": listed,
             "more": len(comments) - len(listed),
             "waiting": waiting,
-            "queue_url": _absolute(reverse("admin:signatures_comment_changelist")),
+            "queue_url": links.absolute(reverse("admin:signatures_comment_changelist")),
         }
         subject = ngettext(
             "%(count)s comment awaits moderation",
@@ -92,11 +86,9 @@ def reply_email(reply, subscriber):
         context = {
             "reply": reply,
             "petition": petition,
-            "reply_url": _absolute(reply.get_absolute_url()),
-            "stop_url": _absolute(
-                reverse("signatures:stop_replies", args=[commenting.stop_replies_token(subscriber)])
-            ),
+            "reply_url": links.absolute(reply.get_absolute_url()),
+            "stop_url": links.STOP_REPLIES.url(subscriber.pk),
         }
         subject = gettext("A reply to your comment")
         text = render_to_string("signatures/email/reply.txt", context)
-    return EmailMessage(subject, text, _sender(petition), [subscriber.email])
+    return EmailMessage(subject, text, _sender(petition, subscriber.language), [subscriber.email])

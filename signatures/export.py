@@ -7,16 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Region
+from .spreadsheet import starts_like_formula
 
-# Cells a spreadsheet would run as a formula. Names are validated against these, but an
-# export must be safe whatever the database holds.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = {"comma": ",", "semicolon": ";"}
 
 
 def safe_cell(value):
+    """The value as text a spreadsheet shows as it is. Names are validated against formulas
+    when signed, but an export must be safe whatever the database holds."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if starts_like_formula(text) else text
 
 
 class _Echo:

@@ -5,11 +5,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .captcha import CaptchaField
+from .captcha import captcha_field
 from .models import COMMENT_MAX_LENGTH, MAX_ID, Comment, Region
+from .spreadsheet import starts_like_formula
 
-# Characters that spreadsheets read as the start of a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
 _URL = re.compile(r"(https?:|ftp:|www\.|\w\.(com|org|net|ru|kg|info|io|me|xyz)\b)", re.I)
 _MARKUP = re.compile(r"[<>]")
 # Control, format, surrogate, private-use and unassigned code points, and U+FFFD, which is
@@ -28,12 +27,13 @@ def _unreadable(value, allowed=frozenset()):
 
 
 def validate_plain_name(value):
-    if value.startswith(_FORMULA_PREFIXES):
-        raise forms.ValidationError(_("A name cannot start with =, +, - or @."), code="formula")
+    # Unreadable first: a name that starts with a tab is told about the tab.
     if _unreadable(value):
         raise forms.ValidationError(
             _("The name contains invisible or unreadable characters."), code="control"
         )
+    if starts_like_formula(value):
+        raise forms.ValidationError(_("A name cannot start with =, +, - or @."), code="formula")
     if _URL.search(value):
         raise forms.ValidationError(_("A name cannot contain a web address."), code="url")
     if _MARKUP.search(value):
@@ -66,6 +66,25 @@ class PlainTextField(forms.CharField):
         return re.sub(r"\n{3,}", "\n\n", value).strip()
 
 
+class PersonNameField(forms.CharField):
+    """A person's name as others will see it: plain, on one line, single-spaced."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            min_length=2,
+            max_length=100,
+            validators=[validate_plain_name],
+            error_messages={
+                "min_length": _("Please enter at least 2 characters."),
+                "max_length": _("Please use at most 100 characters."),
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())
+
+
 class HoneypotField(forms.CharField):
     """A field people never see; software that fills every field fills it too."""
 
@@ -79,22 +98,32 @@ class HoneypotField(forms.CharField):
 
 
 class SpamProtectedForm(forms.Form):
-    """A honeypot always; the CAPTCHA when keys are configured."""
+    """A honeypot always; the CAPTCHA that settings.CAPTCHA chooses, unless it is off."""
 
     website = HoneypotField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if settings.CAPTCHA_ENABLED:
-            self.fields["captcha"] = CaptchaField()
+        field = captcha_field()
+        if field is not None:
+            self.fields["captcha"] = field
 
     @property
     def markup_key(self):
         """What an empty form's markup depends on besides the language: its class and the
-        CAPTCHA (version and site key). The key of its fragment in the template cache."""
-        if not settings.CAPTCHA_ENABLED:
-            return f"{type(self).__name__}:no-captcha"
-        return f"{type(self).__name__}:{settings.RECAPTCHA_VERSION}:{settings.RECAPTCHA_PUBLIC_KEY}"
+        CAPTCHA (which one; reCAPTCHA's version and site key). The key of its fragment in the
+        template cache."""
+        name = type(self).__name__
+        if settings.CAPTCHA == "recaptcha":
+            return f"{name}:recaptcha:{settings.RECAPTCHA_VERSION}:{settings.RECAPTCHA_PUBLIC_KEY}"
+        return f"{name}:{settings.CAPTCHA}"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Without JavaScript the ALTCHA widget sends nothing. Such a form is not refused:
+        # signing gives it a stricter per-address limit, and a comment waits for a moderator.
+        cleaned_data["without_captcha"] = cleaned_data.get("captcha") == ""
+        return cleaned_data
 
     @property
     def is_bot(self):
@@ -103,16 +132,8 @@ class SpamProtectedForm(forms.Form):
 
 
 class SignatureForm(SpamProtectedForm):
-    name = forms.CharField(
-        label=_("Full name"),
-        min_length=2,
-        max_length=100,
-        validators=[validate_plain_name],
-        error_messages={
-            "min_length": _("Please enter at least 2 characters."),
-            "max_length": _("Please use at most 100 characters."),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    name = PersonNameField(
+        label=_("Full name"), widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     email = forms.EmailField(
         label=_("Email"),
@@ -153,22 +174,13 @@ class SignatureForm(SpamProtectedForm):
         "website",
     ]
 
-    def clean_name(self):
-        return " ".join(self.cleaned_data["name"].split())
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip()
-
 
 class CommentForm(SpamProtectedForm):
     text = PlainTextField(
         label=_("Comment"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
     )
-    author_name = forms.CharField(
+    author_name = PersonNameField(
         label=_("Name"),
-        min_length=2,
-        max_length=100,
-        validators=[validate_plain_name],
         help_text=_("Shown with your comment. It need not be your real name."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
@@ -191,12 +203,6 @@ class CommentForm(SpamProtectedForm):
         kwargs.setdefault("auto_id", "comment_%s")
         super().__init__(*args, **kwargs)
         self.petition = petition
-
-    def clean_author_name(self):
-        return " ".join(self.cleaned_data["author_name"].split())
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip()
 
     def clean_parent(self):
         """The approved comment of this petition being replied to, or None."""

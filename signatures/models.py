@@ -1,5 +1,7 @@
+from datetime import timedelta
+
 from django.conf import settings
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -23,6 +25,12 @@ class Region(models.TextChoices):
     TALAS = "talas", _("Talas Region")
     ISSYK_KUL = "issyk-kul", _("Issyk-Kul Region")
     ABROAD = "abroad", _("Outside Kyrgyzstan")
+
+
+def language_name(code):
+    """A signer's language by its own name ("Русский", "English"), as the language switch
+    shows it; the bare code for a language the site no longer offers."""
+    return dict(settings.LANGUAGES).get(code, code)
 
 
 def public_name(name):
@@ -51,7 +59,7 @@ class SignatureQuerySet(models.QuerySet):
             **changes,
         )
 
-    def insert_unless_signed(self, signature, *, limit, since):
+    def insert_unless_signed(self, signature, *, limit, since, only_if):
         """Insert `signature` unless its email already signed the petition; True if inserted.
 
         One statement, INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING (PostgreSQL, and
@@ -59,7 +67,8 @@ class SignatureQuerySet(models.QuerySet):
         without the SELECT and savepoints of get_or_create on the busiest path of the site.
         The same statement applies the per-address limit: when the signature's IP hash made
         `limit` signatures since `since`, it goes in flagged and takes no email. Counting
-        stops at the limit, so an address that floods costs no more per request.
+        stops at the limit, so an address that floods costs no more per request. Nothing is
+        inserted unless the queryset `only_if` finds a row when the statement runs.
         """
         connection = connections[self.db]
         quote = connection.ops.quote_name
@@ -79,19 +88,21 @@ class SignatureQuerySet(models.QuerySet):
                 selected.append("%s")
                 params.append(value)
         columns = ", ".join(quote(field.column) for field in fields)
+        condition, condition_params = only_if.query.get_compiler(using=self.db).as_sql()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {', '.join(selected)} "
                 f"FROM (SELECT COUNT(*) AS signatures FROM (SELECT 1 FROM {table} "
                 f"WHERE {quote('ip_hash')} = %s AND {quote('created_at')} >= %s LIMIT %s) AS r) "
                 # The WHERE lets SQLite read ON CONFLICT as the upsert, not a join condition.
-                f"AS recent WHERE true ON CONFLICT DO NOTHING "
+                f"AS recent WHERE EXISTS ({condition}) ON CONFLICT DO NOTHING "
                 f"RETURNING {quote('id')}, {quote('status')}, {quote('emails_sent')}",
                 [
                     *params,
                     signature.ip_hash,
                     connection.ops.adapt_datetimefield_value(since),
                     limit,
+                    *condition_params,
                 ],
             )
             row = cursor.fetchone()
@@ -136,7 +147,12 @@ class Signature(EncryptedEmail, models.Model):
     # The domain alone names no one, and shows a bot signing from one provider.
     email_domain = models.CharField(_("email domain"), max_length=255, blank=True)
     invalidation_reason = models.CharField(_("reason for invalidation"), max_length=200, blank=True)
+    # Emails taken from the cap (queued), and how many of them the worker has sent: a task
+    # that runs twice finds no queued email left and sends nothing (signatures.tasks).
     emails_sent = models.PositiveSmallIntegerField(_("emails sent"), default=0)
+    emails_delivered = models.PositiveSmallIntegerField(
+        _("emails delivered"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -165,6 +181,10 @@ class Signature(EncryptedEmail, models.Model):
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
                 name="signature_confirmed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(emails_delivered__lte=F("emails_sent")),
+                name="signature_delivered_within_queued",
             ),
         ]
         indexes = [
@@ -358,6 +378,29 @@ class Comment(EncryptedEmail, models.Model):
         return self.parent or self
 
 
+class ReplyNotification(models.Model):
+    """A reply notification that went out: recorded in the transaction that sends it, so a
+    notification task that runs twice tells nobody twice (signatures.tasks)."""
+
+    reply = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="+", verbose_name=_("reply")
+    )
+    subscriber = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="+", verbose_name=_("comment replied to")
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply notification")
+        verbose_name_plural = _("reply notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "subscriber"], name="reply_notification_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.reply_id} → {self.subscriber_id}"
+
+
 class ModerationSettings(models.Model):
     """The organizers' moderation rules: a single row, edited in admin."""
 
@@ -401,8 +444,121 @@ class ModerationSettings(models.Model):
         ]
 
     def __str__(self):
-        return str(self._meta.verbose_name)
+        # Not the model's name: the admin shows both, one after the other, in its breadcrumbs.
+        return gettext("Rules for comments")
 
     @classmethod
     def load(cls):
         return cls.objects.get_or_create(pk=1)[0]
+
+    def next_digest_at(self, now):
+        """When the next digest may go out: now, or an interval after the last one."""
+        if self.last_digest_at is None:
+            return now
+        return max(now, self.last_digest_at + timedelta(seconds=settings.DIGEST_INTERVAL))
+
+
+class SpentChallengeQuerySet(models.QuerySet):
+    def spend(self, nonce, expires_at):
+        """Record that the CAPTCHA challenge `nonce` was solved; False if it already was.
+
+        One INSERT ... ON CONFLICT DO NOTHING: the unique constraint decides between
+        concurrent requests on every worker and server. The same transaction forgets the
+        challenges that have expired, which verification refuses by their signed expiry
+        anyway, so the table holds only the last few minutes' solutions.
+
+        On PostgreSQL the commit does not wait for the disk: a crash could forget the last
+        moment's solutions, so each could be sent once more before it expires; waiting would
+        add a disk flush to every signature.
+        """
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        expires = quote("expires_at")
+        # Inside a caller's transaction the setting would cover the caller's writes too.
+        own_transaction = not connection.in_atomic_block
+        with transaction.atomic(using=self.db), connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and own_transaction:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {expires} < %s",
+                [connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            cursor.execute(
+                f"INSERT INTO {table} ({quote('nonce')}, {expires}) VALUES (%s, %s) "
+                f"ON CONFLICT DO NOTHING RETURNING {quote('id')}",
+                [nonce, connection.ops.adapt_datetimefield_value(expires_at)],
+            )
+            return cursor.fetchone() is not None
+
+
+class SpentChallenge(models.Model):
+    """A CAPTCHA challenge whose solution was accepted once, and so never again."""
+
+    nonce = models.CharField(_("challenge"), max_length=64)
+    # The pruning in spend() reads this index.
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    objects = SpentChallengeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("solved CAPTCHA challenge")
+        verbose_name_plural = _("solved CAPTCHA challenges")
+        constraints = [
+            models.UniqueConstraint(fields=["nonce"], name="spent_challenge_unique_nonce"),
+        ]
+
+    def __str__(self):
+        return self.nonce
+
+
+class SignatureBucket(models.Model):
+    """What a signature is counted under: petition, status, region, language and day."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Signature.Status)
+    region = models.CharField(max_length=20)
+    language = models.CharField(max_length=10)
+    # The signer's day: that of the confirmation, before it that of the signing (local time).
+    day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.petition_id} {self.status} {self.region} {self.language} {self.day}"
+
+
+class SignatureCount(SignatureBucket):
+    """How many signatures share one bucket.
+
+    The figures everyone reads (the public count, regions, the admin's statistics) are sums
+    over these few rows, so they cost the same at ten signatures and at ten million. Rows
+    only change when signatures.counting folds the recorded changes in, a batch at a time.
+    """
+
+    signatures = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "status", "region", "language", "day"],
+                name="signature_count_bucket",
+            ),
+        ]
+
+
+class SignatureCountChange(SignatureBucket):
+    """One change to a SignatureCount row, appended in the transaction that made it.
+
+    Appending never makes two signers wait for one row, as a shared counter would; readers
+    add the changes not folded in yet, so the figures are exact at once.
+    """
+
+    change = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # Readers add the changes not folded yet of one petition (and status).
+            models.Index(fields=["petition", "status"], name="signature_count_change_idx"),
+        ]

@@ -6,7 +6,6 @@ and always sends what it should (the digest to organizers, reply notifications).
 """
 
 import re
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -161,14 +160,6 @@ def notify_thread(reply):
         send_reply_notification.enqueue(reply.pk, subscriber_id)
 
 
-def next_digest_at(rules, now=None):
-    """When the next digest may go out: now, or an interval after the last one."""
-    now = now or timezone.now()
-    if rules.last_digest_at is None:
-        return now
-    return max(now, rules.last_digest_at + timedelta(seconds=settings.DIGEST_INTERVAL))
-
-
 def schedule_digest(rules):
     if settings.DIGEST_EMAILS:
-        enqueue_at(send_moderation_digest, next_digest_at(rules))
+        enqueue_at(send_moderation_digest, rules.next_digest_at(timezone.now()))

@@ -4,9 +4,11 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing as django_signing
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from petitions.models import Petition
 
 from . import commenting, counting, privacy
 from .models import Signature, public_name
@@ -14,8 +16,9 @@ from .tasks import send_signature_email
 
 logger = logging.getLogger(__name__)
 
-_CONFIRM_SALT = "signatures.confirm"
-_WITHDRAW_SALT = "signatures.withdraw"
+
+class PetitionClosed(Exception):
+    """The petition stopped accepting signatures: nothing was signed or confirmed."""
 
 
 def sign(petition, data, *, ip_hash, language):
@@ -24,7 +27,8 @@ def sign(petition, data, *, ip_hash, language):
     One transaction: the insert, which also applies the per-address limit (the unique
     constraint on the email hash settles races between concurrent requests), the email task
     and the signer's comment, if any, so the email is queued if and only if the signature is
-    stored. The caller shows the same page whatever happened.
+    stored. The caller shows the same page whatever happened, except when the petition, read
+    by the insert itself and not from a cache, no longer accepts signatures: PetitionClosed.
     """
     now = timezone.now()
     email_hash = privacy.email_hash(data["email"])
@@ -47,14 +51,19 @@ def sign(petition, data, *, ip_hash, language):
         )
         inserted = Signature.objects.insert_unless_signed(
             signature,
-            limit=settings.SIGNATURE_RATE_LIMIT,
+            limit=_rate_limit(data),
             since=now - timedelta(seconds=settings.SIGNATURE_RATE_WINDOW),
+            only_if=_accepting(petition.pk),
         )
         if inserted:
+            counting.signed(signature)
             email = signature.status == Signature.Status.PENDING
         else:
-            # This email already signed: the existing signature decides what happens.
-            signature = Signature.objects.get(petition=petition, email_hash=email_hash)
+            # This email already signed, or the petition has closed since it was cached.
+            signature = Signature.objects.filter(petition=petition, email_hash=email_hash).first()
+            if signature is None or not _accepting(petition.pk).exists():
+                raise PetitionClosed
+            # The existing signature decides what happens.
             # Flagged signatures get no email until organizers restore them: a bot must not
             # make us mail addresses it typed in.
             email = (
@@ -66,6 +75,14 @@ def sign(petition, data, *, ip_hash, language):
         if data.get("comment"):
             _comment(petition, data, ip_hash=ip_hash, language=language)
     return signature
+
+
+def _rate_limit(data):
+    """Signatures per address in the window; fewer for one sent without the CAPTCHA's
+    solution, which is how a script that skips the CAPTCHA signs."""
+    if data.get("without_captcha"):
+        return min(settings.SIGNATURE_RATE_LIMIT, settings.SIGNATURE_RATE_LIMIT_UNSOLVED)
+    return settings.SIGNATURE_RATE_LIMIT
 
 
 def _comment(petition, data, *, ip_hash, language):
@@ -83,23 +100,39 @@ def _comment(petition, data, *, ip_hash, language):
             notify_replies=False,
             ip_hash=ip_hash,
             language=language,
+            held=data.get("without_captcha", False),
         )
     except commenting.TooManyComments:
         logger.info("signing_comment_dropped petition=%s reason=limit", petition.pk)
 
 
+def _accepting(petition_id):
+    return Petition.objects.accepting_signatures().filter(pk=petition_id)
+
+
 def confirm(signature):
     """Pending becomes confirmed, in one conditional UPDATE; True if this call confirmed it.
 
-    A flagged signature records the confirmation but stays uncounted until restored.
+    A flagged signature records the confirmation but stays uncounted until restored. The
+    UPDATE itself asks whether the petition still accepts signatures: once it is closed, a
+    signature awaiting confirmation stays unconfirmed and PetitionClosed is raised.
     """
     now = timezone.now()
-    confirmed = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
-        status=Signature.Status.CONFIRMED, confirmed_at=now
-    )
-    Signature.objects.filter(
-        pk=signature.pk, status=Signature.Status.FLAGGED, confirmed_at__isnull=True
-    ).update(confirmed_at=now)
+    with counting.recorded(Signature.objects.filter(pk=signature.pk)):
+        petition_open = Exists(_accepting(OuterRef("petition_id")))
+        awaiting = Signature.objects.filter(
+            Q(status=Signature.Status.PENDING)
+            | Q(status=Signature.Status.FLAGGED, confirmed_at__isnull=True),
+            pk=signature.pk,
+        )
+        confirmed = awaiting.filter(petition_open, status=Signature.Status.PENDING).update(
+            status=Signature.Status.CONFIRMED, confirmed_at=now
+        )
+        flagged = awaiting.filter(petition_open, status=Signature.Status.FLAGGED).update(
+            confirmed_at=now
+        )
+        if not (confirmed or flagged) and awaiting.exists():
+            raise PetitionClosed
     if confirmed:
         counting.forget(signature.petition_id)
     return bool(confirmed)
@@ -107,11 +140,12 @@ def confirm(signature):
 
 def withdraw(signature):
     """The signature stops counting and its personal data is erased; True if it was live."""
-    withdrawn = (
-        Signature.objects.filter(pk=signature.pk)
-        .exclude(status=Signature.Status.WITHDRAWN)
-        .erase_personal_data(status=Signature.Status.WITHDRAWN, withdrawn_at=timezone.now())
-    )
+    with counting.recorded(Signature.objects.filter(pk=signature.pk)):
+        withdrawn = (
+            Signature.objects.filter(pk=signature.pk)
+            .exclude(status=Signature.Status.WITHDRAWN)
+            .erase_personal_data(status=Signature.Status.WITHDRAWN, withdrawn_at=timezone.now())
+        )
     if withdrawn:
         counting.forget(signature.petition_id)
     return bool(withdrawn)
@@ -125,14 +159,12 @@ def _forget_counts(signature_ids):
 
 def invalidate(signatures, reason):
     """Stop counting these signatures, keeping them and the reason; returns how many changed."""
-    ids = list(
-        signatures.exclude(
-            status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED]
-        ).values_list("pk", flat=True)
-    )
-    Signature.objects.filter(pk__in=ids).update(
-        status=Signature.Status.INVALIDATED, invalidation_reason=reason
-    )
+    with counting.recorded(
+        signatures.exclude(status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED])
+    ) as ids:
+        Signature.objects.filter(pk__in=ids).update(
+            status=Signature.Status.INVALIDATED, invalidation_reason=reason
+        )
     _forget_counts(ids)
     return len(ids)
 
@@ -143,11 +175,9 @@ def restore(signatures):
     One never confirmed goes back to pending and gets its confirmation email now (a flagged
     signature was never emailed).
     """
-    with transaction.atomic():
-        candidates = signatures.filter(
-            status__in=[Signature.Status.INVALIDATED, Signature.Status.FLAGGED]
-        )
-        ids = list(candidates.values_list("pk", flat=True))
+    with counting.recorded(
+        signatures.filter(status__in=[Signature.Status.INVALIDATED, Signature.Status.FLAGGED])
+    ) as ids:
         Signature.objects.filter(pk__in=ids, confirmed_at__isnull=False).update(
             status=Signature.Status.CONFIRMED, invalidation_reason=""
         )
@@ -171,20 +201,3 @@ def resend(signature):
             return False
         send_signature_email.enqueue(signature.pk)
     return True
-
-
-def confirm_token(signature):
-    return django_signing.dumps(signature.pk, salt=_CONFIRM_SALT, compress=True)
-
-
-def withdraw_token(signature):
-    return django_signing.dumps(signature.pk, salt=_WITHDRAW_SALT, compress=True)
-
-
-def read_confirm_token(token):
-    """The signature id in a confirmation link; raises BadSignature or SignatureExpired."""
-    return django_signing.loads(token, salt=_CONFIRM_SALT, max_age=settings.CONFIRM_LINK_MAX_AGE)
-
-
-def read_withdraw_token(token):
-    return django_signing.loads(token, salt=_WITHDRAW_SALT, max_age=settings.WITHDRAW_LINK_MAX_AGE)

@@ -1,12 +1,12 @@
 """Figures for the organizers' statistics page, with a bar chart drawn on the server."""
 
+from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Comment, Region, Signature
+from .counting import totals
+from .models import Comment, Region, Signature, language_name
 
 CHART_DAYS = 60
 CHART_WIDTH = 720
@@ -45,21 +45,22 @@ def bar_chart(counts_by_day, days=CHART_DAYS):
 
 
 def summary(petition=None):
-    signatures = Signature.objects.all()
-    if petition is not None:
-        signatures = signatures.filter(petition=petition)
-    counted = signatures.counted()
-    since = timezone.now() - timedelta(days=CHART_DAYS)
-    per_day = {
-        row["day"]: row["signatures"]
-        for row in counted.filter(confirmed_at__gte=since)
-        .annotate(day=TruncDate("confirmed_at"))
-        .values("day")
-        .annotate(signatures=Count("pk"))
-    }
-    by_status = dict(signatures.values_list("status").annotate(Count("pk")))
-    confirmed = by_status.get(Signature.Status.CONFIRMED, 0)
-    pending = by_status.get(Signature.Status.PENDING, 0)
+    """Every figure from the counts table (signatures.counting), in one query whatever the
+    number of signatures."""
+    of_petition = {} if petition is None else {"petition": petition}
+    first_day = timezone.localdate() - timedelta(days=CHART_DAYS - 1)
+    by_status, by_region, by_language, per_day = Counter(), Counter(), Counter(), Counter()
+    for (status, region, language, day), signatures in totals(
+        "status", "region", "language", "day", **of_petition
+    ).items():
+        by_status[status] += signatures
+        if status == Signature.Status.CONFIRMED:
+            by_region[region] += signatures
+            by_language[language] += signatures
+            if day >= first_day:
+                per_day[day] += signatures
+    confirmed = by_status[Signature.Status.CONFIRMED]
+    pending = by_status[Signature.Status.PENDING]
     regions = dict(Region.choices)
     comments = Comment.objects.pending()
     if petition is not None:
@@ -67,20 +68,17 @@ def summary(petition=None):
     return {
         "pending_comments": comments.count(),
         "confirmed": confirmed,
-        "by_status": [
-            (label, by_status.get(value, 0)) for value, label in Signature.Status.choices
-        ],
+        "by_status": [(label, by_status[value]) for value, label in Signature.Status.choices],
         "confirmation_rate": round(100 * confirmed / (confirmed + pending))
         if confirmed + pending
         else None,
         "by_region": [
-            (regions.get(row["region"], row["region"]), row["signatures"])
-            for row in counted.values("region")
-            .annotate(signatures=Count("pk"))
-            .order_by("-signatures")
+            (regions.get(region, region), signatures)
+            for region, signatures in by_region.most_common()
         ],
-        "by_language": list(
-            counted.values_list("language").annotate(signatures=Count("pk")).order_by("-signatures")
-        ),
+        "by_language": [
+            (language_name(language), signatures)
+            for language, signatures in by_language.most_common()
+        ],
         "chart": bar_chart(per_day),
     }

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
@@ -52,18 +53,29 @@ def send_signature_email(signature_id, attempt=0):
 
     Pending: the confirmation link. Confirmed: "you have already signed". Withdrawn,
     invalidated or erased: nothing.
+
+    At least once, de-duplicated: each queued email (emails_sent) is recorded as delivered
+    (emails_delivered) in the transaction that sends it, which commits only once the mail
+    server took the message. A second run of the task waits on the row lock, then finds no
+    queued email left to send; a worker that dies before the commit leaves no record, and the
+    task's next run sends. Only a death between the server's acceptance and the commit (a few
+    milliseconds) sends twice.
     """
     from .emails import signature_email
     from .models import Signature
 
-    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
-    if signature is None:
-        return
-    message = signature_email(signature)
-    if message is None:
-        return
     try:
-        message.send()
+        with transaction.atomic():
+            recorded = Signature.objects.filter(
+                pk=signature_id, emails_delivered__lt=F("emails_sent")
+            ).update(emails_delivered=F("emails_delivered") + 1)
+            if not recorded:
+                return
+            signature = Signature.objects.select_related("petition").get(pk=signature_id)
+            message = signature_email(signature)
+            if message is None:
+                return
+            message.send()
     except _MAIL_ERRORS as error:
         _retry_later(send_signature_email, attempt, error, signature_id)
         return
@@ -105,7 +117,6 @@ def send_moderation_digest(attempt=0):
     """
     from .emails import digest_email
     from .models import Comment, ModerationSettings
-    from .moderation import next_digest_at
 
     if not settings.DIGEST_EMAILS:
         return
@@ -122,7 +133,7 @@ def send_moderation_digest(attempt=0):
             if not unreported:
                 return
             now = timezone.now()
-            due = next_digest_at(rules, now)
+            due = rules.next_digest_at(now)
             if due > now:
                 enqueue_at(send_moderation_digest, due)
                 return
@@ -142,20 +153,33 @@ def send_moderation_digest(attempt=0):
 
 @task()
 def send_reply_notification(reply_id, subscriber_id, attempt=0):
-    """Tell the author of comment `subscriber_id` about the approved reply `reply_id`."""
-    from .emails import reply_email
-    from .models import Comment
+    """Tell the author of comment `subscriber_id` about the approved reply `reply_id`.
 
-    reply = Comment.objects.approved().select_related("petition").filter(pk=reply_id).first()
-    subscriber = (
-        Comment.objects.filter(pk=subscriber_id, notify_replies=True)
-        .exclude(email_encrypted="")
-        .first()
-    )
-    if reply is None or subscriber is None:
-        return
+    At least once, de-duplicated, as the signature's email: the notification is recorded in
+    the transaction that sends it.
+    """
+    from .emails import reply_email
+    from .models import Comment, ReplyNotification
+
     try:
-        reply_email(reply, subscriber).send()
+        with transaction.atomic():
+            reply = (
+                Comment.objects.approved().select_related("petition").filter(pk=reply_id).first()
+            )
+            subscriber = (
+                Comment.objects.filter(pk=subscriber_id, notify_replies=True)
+                .exclude(email_encrypted="")
+                .first()
+            )
+            if reply is None or subscriber is None:
+                return
+            # A second run waits here on the unique constraint, then finds the record.
+            _, first_time = ReplyNotification.objects.get_or_create(
+                reply=reply, subscriber=subscriber
+            )
+            if not first_time:
+                return
+            reply_email(reply, subscriber).send()
     except _MAIL_ERRORS as error:
         _retry_later(send_reply_notification, attempt, error, reply_id, subscriber_id)
         return

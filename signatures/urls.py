@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import links, views
 
 app_name = "signatures"
 
@@ -9,9 +9,10 @@ urlpatterns = [
     path("petitions/<slug:slug>/check-your-email/", views.check_email, name="check_email"),
     path("petitions/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("petitions/<slug:slug>/comment/", views.comment, name="comment"),
-    path("comments/stop-replies/<str:token>/", views.stop_replies, name="stop_replies"),
-    path("signatures/confirm/<str:token>/", views.confirm, name="confirm"),
-    path("signatures/withdraw/<str:token>/", views.withdraw, name="withdraw"),
+    # The emailed links: their routes and names come from signatures.links.
+    path(links.STOP_REPLIES.route, views.stop_replies, name=links.STOP_REPLIES.kind),
+    path(links.CONFIRM.route, views.confirm, name=links.CONFIRM.kind),
+    path(links.WITHDRAW.route, views.withdraw, name=links.WITHDRAW.kind),
     path("signatures/withdrawn/", views.withdrawn, name="withdrawn"),
     path("privacy/", views.privacy_notice, name="privacy"),
 ]

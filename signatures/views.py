@@ -1,41 +1,45 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.signing import BadSignature, SignatureExpired
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from petitions.views import published_or_404
+from petitions.models import Petition
 
-from . import commenting, privacy, signing
+from . import commenting, links, privacy, signing
 from .captcha import with_captcha_csp
-from .counting import public_count
+from .counting import public_count, public_figures
 from .forms import CommentForm, SignatureForm
 from .models import Comment, Signature
 
 
 @with_captcha_csp
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, slug):
-    petition = published_or_404(slug)
+    petition = Petition.objects.get_published_or_404(slug)
     if not petition.is_open:
-        return render(request, "signatures/closed.html", {"petition": petition}, status=403)
-    form = SignatureForm(request.POST or None)
+        return _closed_page(request, petition)
+    # An empty POST is a form with every field missing, not a visit.
+    form = SignatureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_bot:
             return redirect("signatures:check_email", slug=slug)
         if form.is_valid():
-            signing.sign(
-                petition,
-                form.cleaned_data,
-                ip_hash=privacy.ip_hash(request),
-                language=get_language(),
-            )
+            try:
+                signing.sign(
+                    petition,
+                    form.cleaned_data,
+                    ip_hash=privacy.ip_hash(request),
+                    language=get_language(),
+                )
+            except signing.PetitionClosed:
+                return _closed_page(request, petition)
             return redirect("signatures:check_email", slug=slug)
     status = 400 if form.is_bound else 200
     return render(
@@ -43,14 +47,27 @@ def sign(request, slug):
     )
 
 
-@require_GET
+def _closed_page(request, petition, *, unconfirmed=False):
+    return render(
+        request,
+        "signatures/closed.html",
+        {"petition": petition, "unconfirmed": unconfirmed},
+        status=403,
+    )
+
+
+@require_safe
 def check_email(request, slug):
-    return render(request, "signatures/check_email.html", {"petition": published_or_404(slug)})
+    return render(
+        request,
+        "signatures/check_email.html",
+        {"petition": Petition.objects.get_published_or_404(slug)},
+    )
 
 
-@require_GET
+@require_safe
 def thanks(request, slug):
-    return _thanks_page(request, published_or_404(slug))
+    return _thanks_page(request, Petition.objects.get_published_or_404(slug))
 
 
 def _thanks_page(request, petition):
@@ -65,7 +82,7 @@ def _thanks_page(request, petition):
     )
 
 
-def _from_link(read_token, queryset):
+def _from_link(link, queryset):
     """Turn an emailed link's token into its row; a broken or expired link is a 400.
 
     Links are opened by mail scanners too, so a GET only ever shows a button.
@@ -73,15 +90,18 @@ def _from_link(read_token, queryset):
 
     def decorator(view):
         @never_cache
-        @require_http_methods(["GET", "POST"])
+        @require_http_methods(["GET", "HEAD", "POST"])
         @wraps(view)
         def wrapped(request, token):
             try:
-                pk = read_token(token)
+                pk = link.read(token)
             except BadSignature as error:
                 expired = isinstance(error, SignatureExpired)
                 return render(
-                    request, "signatures/link_invalid.html", {"expired": expired}, status=400
+                    request,
+                    "signatures/link_invalid.html",
+                    {"expired": expired, "kind": link.kind},
+                    status=400,
                 )
             return view(request, get_object_or_404(queryset, pk=pk))
 
@@ -90,10 +110,13 @@ def _from_link(read_token, queryset):
     return decorator
 
 
-@_from_link(signing.read_confirm_token, Signature.objects.select_related("petition"))
+@_from_link(links.CONFIRM, Signature.objects.select_related("petition"))
 def confirm(request, signature):
     if request.method == "POST":
-        signing.confirm(signature)
+        try:
+            signing.confirm(signature)
+        except signing.PetitionClosed:
+            return _closed_page(request, signature.petition, unconfirmed=True)
         signature.refresh_from_db()
     if signature.status in (Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED):
         return render(request, "signatures/link_invalid.html", {"withdrawn": True}, status=400)
@@ -101,13 +124,15 @@ def confirm(request, signature):
         # The thank-you page comes from the process that just dropped its cached count, so the
         # signer sees themselves counted; after a redirect another worker, with its own cache,
         # could show the count of a few seconds ago. Confirming again is harmless.
-        return _thanks_page(request, published_or_404(signature.petition.slug))
+        return _thanks_page(request, Petition.objects.get_published_or_404(signature.petition.slug))
     if signature.confirmed_at:
         return redirect("signatures:thanks", slug=signature.petition.slug)
+    if not signature.petition.is_open:
+        return _closed_page(request, signature.petition, unconfirmed=True)
     return render(request, "signatures/confirm.html", {"petition": signature.petition})
 
 
-@_from_link(signing.read_withdraw_token, Signature.objects.select_related("petition"))
+@_from_link(links.WITHDRAW, Signature.objects.select_related("petition"))
 def withdraw(request, signature):
     if request.method == "POST":
         signing.withdraw(signature)
@@ -117,10 +142,10 @@ def withdraw(request, signature):
 
 
 @with_captcha_csp
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment(request, slug):
     """The comment form on a page of its own: for replies, and to show a form's errors."""
-    petition = published_or_404(slug)
+    petition = Petition.objects.get_published_or_404(slug)
     if request.method == "POST":
         form = CommentForm(request.POST, petition=petition)
         if form.is_bot:
@@ -151,6 +176,7 @@ def _post_comment(request, petition, data):
             replying_to=data["parent"],
             ip_hash=privacy.ip_hash(request),
             language=get_language(),
+            held=data["without_captcha"],
         )
     except commenting.TooManyComments as limit:
         response = render(
@@ -174,7 +200,7 @@ def _post_comment(request, petition, data):
     return redirect(f"{petition.get_absolute_url()}#comments")
 
 
-@_from_link(commenting.read_stop_replies_token, Comment.objects.select_related("petition"))
+@_from_link(links.STOP_REPLIES, Comment.objects.select_related("petition"))
 def stop_replies(request, comment):
     if request.method == "POST":
         commenting.stop_replies(comment)
@@ -186,26 +212,19 @@ def stop_replies(request, comment):
     )
 
 
-@require_GET
+@require_safe
 def withdrawn(request):
     return render(request, "signatures/withdrawn.html")
 
 
-@require_GET
+@require_safe
 def privacy_notice(request):
-    return render(request, "signatures/privacy.html")
+    return render(request, "signatures/privacy.html", {"captcha": settings.CAPTCHA})
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=5)
 def count_json(request, slug):
-    petition = published_or_404(slug)
-    return JsonResponse(
-        {
-            "slug": petition.slug,
-            "count": public_count(petition),
-            "goal": petition.goal,
-            "is_open": petition.is_open,
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
-        }
-    )
+    figures = public_figures(Petition.objects.get_published_or_404(slug))
+    # "count" is the name this document used before; kept for one release (README).
+    return JsonResponse({**figures, "count": figures["confirmed_count"]})

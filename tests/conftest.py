@@ -2,6 +2,35 @@ import pytest
 from django.core.management import call_command
 
 
+def _statement_timeout(options):
+    """Set the statement timeout new connections get; the next query opens a new one."""
+    from django.db import connection
+
+    connection.settings_dict["OPTIONS"]["options"] = options
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Creating the test database (CREATE DATABASE, every migration) and dropping it are what
+    commands do, not web requests: on a busy machine they can outlast a request's statement
+    timeout. The tests themselves run under the web's (django_db_setup below)."""
+    from django.conf import settings
+
+    web = settings.DATABASES["default"]["OPTIONS"]["options"]
+    settings.DATABASES["default"]["OPTIONS"]["options"] = "-c statement_timeout=0"
+    return web
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blocker):
+    with django_db_blocker.unblock():
+        _statement_timeout(django_db_modify_db_settings)
+    yield
+    with django_db_blocker.unblock():
+        _statement_timeout("-c statement_timeout=0")
+
+
 @pytest.fixture(autouse=True)
 def _require_postgresql(settings):
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", (
@@ -56,6 +85,20 @@ def organizer_client(organizer):
     from tests.organizers import verify
 
     return verify(Client(), organizer, organizer.totpdevice_set.get())
+
+
+@pytest.fixture
+def organizer_staff(client, db):
+    """`client`, logged in to the admin (in English) as a member of the "Organizer" group."""
+    from django.contrib.auth.models import Group, User
+
+    from tests.organizers import verify
+
+    user = User.objects.create_user("staffer", password="a-long-password-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organizer"))
+    verify(client, user, user.totpdevice_set.create(name="phone", confirmed=True))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

@@ -36,12 +36,17 @@ def make_signature(petition, email="signer@example.org", **fields):
         from django.utils import timezone
 
         fields.setdefault("confirmed_at", timezone.now())
-    return Signature.objects.create(
+    from signatures import counting
+
+    signature = Signature.objects.create(
         petition=petition,
         email_encrypted=privacy.encrypt(email),
         email_hash=privacy.email_hash(email),
         **fields,
     )
+    # Counted as the signing flow counts what it inserts.
+    counting.signed(signature)
+    return signature
 
 
 def comment_data(**overrides):
@@ -69,3 +74,22 @@ def make_comment(petition, text="A comment.", **fields):
     if fields["status"] != Comment.Status.PENDING:
         fields.setdefault("moderated_at", timezone.now())
     return Comment.objects.create(petition=petition, text=text, **fields)
+
+
+def make_organization(**fields):
+    from petitions.models import Organization
+
+    fields.setdefault("name_en", "Example Network")
+    return Organization.objects.create(**fields)
+
+
+def image_file(size=(600, 300), image_format="PNG", name="logo.png", color=(122, 31, 61)):
+    """An uploaded image as a browser sends it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, image_format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{image_format.lower()}")

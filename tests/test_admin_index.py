@@ -7,7 +7,7 @@ def test_the_campaign_comes_first_and_every_section_has_a_russian_name(organizer
     html = organizer_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
 
     sections = re.findall(r'<caption>\s*<a href="[^"]*" class="section"[^>]*>([^<]+)</a>', html)
-    assert sections[:2] == ["Петиции", "Подписи"]
+    assert sections[:2] == ["Кампания", "Подписи и комментарии"]
     assert sorted(sections[2:]) == sections[2:]
     for name in (
         "Попытки входа",

@@ -5,11 +5,12 @@ import logging
 import re
 
 import pytest
+from django.utils import timezone
 
 from petition_site.logs import JsonFormatter, scrub
-from signatures import signing
-from signatures.models import Signature
-from tests.factories import sign_data
+from signatures import links, moderation
+from signatures.models import Comment, Signature
+from tests.factories import comment_data, sign_data
 
 
 @pytest.fixture
@@ -32,29 +33,60 @@ def log_lines():
     root.setLevel(previous)
 
 
-def test_a_full_signing_flow_logs_nothing_personal(client, petition, run_tasks, log_lines):
+SIGNER = {"name": "Aigul Mamatova", "email": "aigul.secret@example.org"}
+COMMENTER = {"author_name": "Nurlan Sadykov", "email": "nurlan.hidden@example.net"}
+ADDRESSES = ("203.0.113.77", "2001:db8::77")
+SECRETS = ("Aigul", "Mamatova", "aigul.secret", "Nurlan", "Sadykov", "nurlan.hidden")
+
+
+def _links(email):
+    """The paths of every link of this site in an email."""
+    return re.findall(r"https://petition\.test(/\S+)", email.body)
+
+
+def test_every_email_and_every_link_it_carries_leave_nothing_personal_in_the_logs(
+    client, petition, run_tasks, mailoutbox, log_lines, settings
+):
+    settings.DIGEST_EMAILS = ["organizers@example.com"]
+    sign = f"/ru/petitions/{petition.slug}/sign/"
+    # The confirmation, then "already signed" for the same address.
+    client.post(sign, sign_data(**SIGNER), REMOTE_ADDR=ADDRESSES[0])
+    run_tasks()
+    Signature.objects.update(status=Signature.Status.CONFIRMED, confirmed_at=timezone.now())
+    client.post(sign, sign_data(**SIGNER), REMOTE_ADDR=ADDRESSES[1])
+    # A comment that asks to hear of replies, the digest about it, and a reply notification.
     client.post(
-        f"/ru/petitions/{petition.slug}/sign/",
-        sign_data(name="Aigul Mamatova", email="aigul.secret@example.org"),
-        REMOTE_ADDR="203.0.113.77",
+        f"/en/petitions/{petition.slug}/comment/",
+        comment_data(**COMMENTER, notify_replies="on"),
+        REMOTE_ADDR=ADDRESSES[0],
     )
     run_tasks()
-    signature = Signature.objects.get()
-    confirm = signing.confirm_token(signature)
-    withdraw = signing.withdraw_token(signature)
-    client.post(f"/ru/signatures/confirm/{confirm}/")
-    client.get(f"/ru/signatures/confirm/{confirm}x/")  # a 400, which Django logs with its path
-    client.get(f"/ru/signatures/withdraw/{withdraw}/")
-    client.post(f"/ru/signatures/withdraw/{withdraw}/")
+    thread = Comment.objects.get()
+    moderation.reply_as_organizer(thread, "Thank you", moderator=None)
+    run_tasks()
+
+    kinds = {email.subject for email in mailoutbox}
+    assert len(kinds) == 4, kinds
+    links_followed = [path for email in mailoutbox for path in _links(email)]
+    tokens = {
+        link.kind: path.rstrip("/").rsplit("/", 1)[1]
+        for path in links_followed
+        for link in links.ALL
+        if f"/{link.prefix}" in path
+    }
+    assert set(tokens) == {link.kind for link in links.ALL}
+    for path in links_followed:
+        client.get(path, REMOTE_ADDR=ADDRESSES[0])
+        client.get(path + "x/", REMOTE_ADDR=ADDRESSES[1])  # a 404, which Django logs
+    for path in links_followed:
+        client.post(path, REMOTE_ADDR=ADDRESSES[1])
+        client.post(path.rstrip("/") + "x/", REMOTE_ADDR=ADDRESSES[0])  # a 400, logged too
 
     output = "\n".join(log_lines)
-    assert log_lines, "the flow should log something"
-    for secret in ("aigul.secret", "example.org", "Aigul", "Mamatova", "203.0.113.77"):
-        assert secret not in output
-    assert confirm not in output
-    assert withdraw not in output
-    messages = [json.loads(line)["message"] for line in log_lines]
-    assert "Bad Request: /ru/signatures/confirm/[token]/" in messages
+    assert "Bad Request: /ru/signatures/confirm/[token]/" in output
+    assert "Bad Request: /en/comments/stop-replies/[token]/" in output
+    for secret in (*SECRETS, *ADDRESSES, *tokens.values(), "example.org", "example.net"):
+        assert secret not in output, secret
 
 
 @pytest.mark.parametrize(
@@ -80,3 +112,18 @@ def test_each_event_is_one_line_of_json(log_lines):
     assert entry["level"] == "WARNING"
     assert entry["message"] == "first line\nsecond line"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", entry["time"])
+
+
+def test_a_traceback_stays_inside_its_one_json_line_and_is_scrubbed(log_lines):
+    try:
+        raise ValueError("no mailbox aigul@example.org")
+    except ValueError:
+        logging.getLogger("django.request").exception(
+            "Internal Server Error: /ru/signatures/confirm/MQ:1:ab/"
+        )
+
+    [line] = log_lines
+    entry = json.loads(line)
+    assert entry["message"] == "Internal Server Error: /ru/signatures/confirm/[token]/"
+    assert entry["exception"].startswith("Traceback (most recent call last):")
+    assert "ValueError: no mailbox [email]" in entry["exception"]

@@ -67,12 +67,12 @@ def test_cookies_are_secure_http_only_and_same_site(client, petition):
 
 
 def test_pages_with_personal_data_are_never_stored_by_caches(client, petition, organizer_client):
-    from signatures import signing
+    from signatures import links
 
     signature = make_signature(petition)
     for response in (
-        client.get(f"/en/signatures/confirm/{signing.confirm_token(signature)}/", secure=True),
-        client.get(f"/en/signatures/withdraw/{signing.withdraw_token(signature)}/", secure=True),
+        client.get(f"/en/signatures/confirm/{links.CONFIRM.token(signature.pk)}/", secure=True),
+        client.get(f"/en/signatures/withdraw/{links.WITHDRAW.token(signature.pk)}/", secure=True),
         organizer_client.get(reverse("admin:index"), secure=True),
     ):
         assert "no-store" in response["Cache-Control"], response.request["PATH_INFO"]
@@ -91,8 +91,7 @@ def test_the_production_settings_pass_check_deploy_with_no_warning():
             "DATABASE_URL": os.environ["DATABASE_URL"],
             "ALLOWED_HOSTS": "petition.example.org",
             "SITE_URL": "https://petition.example.org",
-            "RECAPTCHA_PUBLIC_KEY": "site-key",
-            "RECAPTCHA_PRIVATE_KEY": "secret-key",
+            "ALTCHA_HMAC_KEY": "a-long-random-production-altcha-key-0123456789",
         },
         capture_output=True,
         text=True,

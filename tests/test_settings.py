@@ -12,6 +12,7 @@ BASE = {
     "DJANGO_SETTINGS_MODULE": "petition_site.settings",
     "SECRET_KEY": "x" * 40,
     "PRIVACY_HASH_KEY": "h" * 40,
+    "ALTCHA_HMAC_KEY": "a" * 40,
     "EMAIL_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTEyMzQ1Njc=",
     "SITE_URL": "https://petition.test",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/petition_site",
@@ -55,6 +56,10 @@ def test_production_settings_start():
         ({"EMAIL_ENCRYPTION_KEYS": None}, "EMAIL_ENCRYPTION_KEYS"),
         ({"SITE_URL": None}, "Set SITE_URL"),
         ({"RECAPTCHA_VERSION": "v9"}, "RECAPTCHA_VERSION must be v2 or v3"),
+        ({"ALTCHA_HMAC_KEY": None}, "Set ALTCHA_HMAC_KEY"),
+        ({"ALTCHA_HMAC_KEY": "short"}, "Set ALTCHA_HMAC_KEY"),
+        ({"CAPTCHA": "hcaptcha"}, "CAPTCHA must be altcha, recaptcha or off"),
+        ({"CAPTCHA": "recaptcha"}, "CAPTCHA=recaptcha needs RECAPTCHA_PUBLIC_KEY"),
         ({"ADMIN_URL": "/admin/"}, "ADMIN_URL must be a path"),
         ({"ADMIN_URL": "admin"}, "ADMIN_URL must be a path"),
         ({"ADMIN_URL": ""}, "ADMIN_URL must be a path"),
@@ -86,6 +91,20 @@ def test_development_needs_no_configuration_at_all():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_uses_altcha_and_needs_its_key_only_then():
+    assert _print("from django.conf import settings; print(settings.CAPTCHA)") == "altcha"
+    for choice in ("off", "recaptcha"):
+        keys = {"RECAPTCHA_PUBLIC_KEY": "site", "RECAPTCHA_PRIVATE_KEY": "secret"}
+        assert _start(CAPTCHA=choice, ALTCHA_HMAC_KEY=None, **keys).returncode == 0
+
+
+def test_development_has_no_captcha_unless_asked_for():
+    code = "from django.conf import settings; print(settings.CAPTCHA)"
+    development = {"DEBUG": "true", "SECRET_KEY": None, "DATABASE_URL": None}
+    assert _print(code, **development) == "off"
+    assert _print(code, **development, CAPTCHA="altcha", ALTCHA_HMAC_KEY=None) == "altcha"
 
 
 def test_debug_is_off_unless_asked_for():

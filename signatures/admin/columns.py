@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.models import Petition
 
+from .. import models
+
 
 class PetitionColumnMixin:
     """Lists without the petition column and filter while the site runs a single petition.
@@ -42,4 +44,4 @@ class LanguageFilter(admin.SimpleListFilter):
 
 @admin.display(description=_("language"), ordering="language")
 def language_name(obj):
-    return dict(settings.LANGUAGES).get(obj.language, obj.language)
+    return models.language_name(obj.language)

@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -176,7 +177,10 @@ class CommentAdmin(PetitionColumnMixin, admin.ModelAdmin):
 
     def reply_view(self, request, object_id):
         """Reply as "Organizer": published at once, in the thread of the comment replied to."""
-        comment = get_object_or_404(Comment.objects.select_related("petition"), pk=object_id)
+        # The admin's own reading of an id: one that is no number is no comment, not a 500.
+        comment = self.get_object(request, object_id)
+        if comment is None:
+            raise Http404
         if not self.has_change_permission(request, comment):
             raise PermissionDenied
         form = ReplyForm(request.POST or None)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
@@ -53,6 +54,13 @@ class BulkInvalidationForm(forms.Form):
         if data.get("email_domain"):
             found = found.filter(email_domain=data["email_domain"].strip().lower())
         return found
+
+
+class PetitionChoiceForm(forms.Form):
+    """The statistics page's choice: a petition's id, read as a form reads it, so an id that
+    is no number (or no petition) is no choice rather than an error."""
+
+    petition = forms.ModelChoiceField(Petition.objects.all(), required=False)
 
 
 class ExportForm(forms.Form):
@@ -250,8 +258,8 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
     def statistics_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        chosen = request.GET.get("petition", "")
-        petition = Petition.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        chooser = PetitionChoiceForm(request.GET)
+        petition = chooser.cleaned_data["petition"] if chooser.is_valid() else None
         return self._page(
             request,
             "statistics.html",
@@ -266,7 +274,7 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
             raise PermissionDenied
         since = timezone.now() - timedelta(hours=1)
         recent = Signature.objects.filter(created_at__gte=since)
-        threshold = 10
+        threshold = settings.TRENDING_SOURCE_THRESHOLD
         return self._page(
             request,
             "trending.html",

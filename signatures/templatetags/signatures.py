@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 
 from signatures import commenting
-from signatures.captcha import CaptchaField
+from signatures.captcha import RecaptchaField, altcha_settings
 from signatures.counting import public_count, recent_public_signers
 from signatures.forms import CommentForm, SignatureForm
 from signatures.models import Region
@@ -29,9 +29,10 @@ def signature_panel(context, petition, form=None):
 
 @register.inclusion_tag("includes/counter.html")
 def signature_counter(petition, count=None):
+    """The count, a bar toward the next milestone, and the goal."""
     if count is None:
         count = public_count(petition)
-    return {"petition": petition, "count": count}
+    return {"petition": petition, "progress": petition.progress(count)}
 
 
 @register.inclusion_tag("includes/comment_thread.html", takes_context=True)
@@ -52,5 +53,9 @@ def comment_thread(context, petition):
 
 @register.inclusion_tag("includes/captcha_scripts.html")
 def captcha_scripts():
-    """reCAPTCHA's script, once per page however many forms carry the CAPTCHA."""
-    return {"enabled": settings.CAPTCHA_ENABLED, "api_url": CaptchaField.script_url()}
+    """The CAPTCHA's scripts, once per page however many forms carry it."""
+    if settings.CAPTCHA == "recaptcha":
+        return {"captcha": "recaptcha", "api_url": RecaptchaField.script_url()}
+    if settings.CAPTCHA == "altcha":
+        return {"captcha": "altcha", "altcha": altcha_settings()}
+    return {"captcha": "off"}

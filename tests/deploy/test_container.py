@@ -1,6 +1,8 @@
 """The container's parts, tested here since Docker itself cannot run on this machine."""
 
 import functools
+import io
+import json
 import os
 import re
 import runpy
@@ -18,6 +20,12 @@ ROOT = settings.BASE_DIR
 GUNICORN = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
+def _gunicorn_handler(log):
+    """The handler gunicorn itself set on `log` (pytest adds its own capturing ones)."""
+    [handler] = [handler for handler in log.handlers if getattr(handler, "_gunicorn", False)]
+    return handler
+
+
 def test_compose_defines_web_worker_postgres_and_a_one_off_migrate():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
 
@@ -27,6 +35,8 @@ def test_compose_defines_web_worker_postgres_and_a_one_off_migrate():
     assert services["worker"]["command"] == ["worker"]
     assert services["migrate"]["command"] == ["migrate"]
     assert services["migrate"]["restart"] == "no"
+    # The worker reconnects after a database outage; anything else that stops it, compose restarts.
+    assert services["worker"]["restart"] == "unless-stopped"
     assert services["web"]["depends_on"]["migrate"]["condition"] == (
         "service_completed_successfully"
     )
@@ -75,29 +85,28 @@ def test_the_access_log_has_no_client_address_query_string_or_token():
     log_format = GUNICORN["access_log_format"]
     for atom in ("%(h)s", "%(q)s", "%(r)s", "%({x-forwarded-for}i)s", "%(f)s"):
         assert atom not in log_format
-    logger = GUNICORN["RedactingLogger"](Config())
-    request = SimpleNamespace(
-        method="GET",
-        path="/ru/signatures/confirm/eyJ0b2tlbiI6MX0:1v:abc/",
-        query="a=b",
-        version=(1, 1),
-        headers=[],
-        uri="/x",
-    )
-    response = SimpleNamespace(status="200 OK", response_length=10, headers=[], sent=10)
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("access_log_format", log_format)
+    logger = GUNICORN["SafeLogger"](config)
+    _gunicorn_handler(logger.access_log).setStream(written := io.StringIO())
+    path = "/ru/signatures/confirm/eyJ0b2tlbiI6MX0:1v:abc/"
     environ = {
         "REQUEST_METHOD": "GET",
-        "RAW_URI": request.path + "?email=a@b.org",
+        "RAW_URI": path + "?email=a@b.org",
         "SERVER_PROTOCOL": "HTTP/1.1",
-        "PATH_INFO": request.path,
+        "PATH_INFO": path,
         "QUERY_STRING": "email=a@b.org",
         "REMOTE_ADDR": "203.0.113.5",
     }
+    response = SimpleNamespace(status="200 OK", headers=[], sent=10)
 
-    atoms = logger.atoms(response, request, environ, SimpleNamespace(seconds=0, microseconds=1000))
-    line = log_format % atoms
+    logger.access(
+        response, SimpleNamespace(headers=[]), environ, SimpleNamespace(seconds=0, microseconds=1)
+    )
 
-    assert atoms["U"] == "/ru/signatures/confirm/[token]/"
+    [line] = written.getvalue().splitlines()
+    assert json.loads(line)["message"].startswith('"GET /ru/signatures/confirm/[token]/" 200')
     assert "eyJ0" not in line
     assert "203.0.113.5" not in line
     assert "a@b.org" not in line
@@ -137,7 +146,7 @@ def test_the_entrypoint_migrates_then_serves_and_runs_the_worker(fresh_database)
 def test_health_probes_are_not_written_to_the_access_log():
     config = Config()
     config.set("accesslog", "-")
-    logger = GUNICORN["RedactingLogger"](config)
+    logger = GUNICORN["SafeLogger"](config)
     written = []
     logger.access_log.info = lambda *args, **kwargs: written.append(args)
     response = SimpleNamespace(status="200 OK", headers=[], sent=2)
@@ -154,3 +163,21 @@ def test_health_probes_are_not_written_to_the_access_log():
         logger.access(response, request, environ, timing)
 
     assert len(written) == 1
+
+
+def test_gunicorn_writes_its_errors_and_tracebacks_as_one_scrubbed_json_line():
+    logger = GUNICORN["SafeLogger"](Config())
+    _gunicorn_handler(logger.error_log).setStream(written := io.StringIO())
+
+    logger.warning("Invalid request from ip=198.51.100.9: Request Line is too large")
+    try:
+        raise RuntimeError("worker failed")
+    except RuntimeError:
+        logger.exception("Error handling request /ru/comments/stop-replies/MQ:1:ab/?e=a@b.org")
+
+    first, second = (json.loads(line) for line in written.getvalue().splitlines())
+    assert first["message"] == "Invalid request from ip=[ip]: Request Line is too large"
+    assert (
+        second["message"] == "Error handling request /ru/comments/stop-replies/[token]/?e=[email]"
+    )
+    assert "RuntimeError: worker failed" in second["exception"]

@@ -47,7 +47,7 @@ def test_each_language_has_its_own_copy(client, petition):
 def test_turning_the_captcha_on_shows_it_in_the_cached_form(client, petition, settings):
     assert 'class="g-recaptcha"' not in _page(client, petition)
 
-    settings.CAPTCHA_ENABLED = True
+    settings.CAPTCHA = "recaptcha"
     settings.RECAPTCHA_PUBLIC_KEY = "public-key"
     settings.RECAPTCHA_PRIVATE_KEY = "private-key"
 
@@ -69,7 +69,7 @@ def test_a_petition_past_its_closing_date_says_so_at_once(client, petition):
 
 
 def test_a_new_captcha_site_key_replaces_the_cached_form(client, petition, settings):
-    settings.CAPTCHA_ENABLED = True
+    settings.CAPTCHA = "recaptcha"
     settings.RECAPTCHA_PRIVATE_KEY = "private-key"
     settings.RECAPTCHA_PUBLIC_KEY = "old-key"
     assert 'data-sitekey="old-key"' in _page(client, petition)

@@ -47,6 +47,49 @@ def test_each_language_gets_its_own_image(client, petition):
     assert russian != english
 
 
+def test_the_share_image_is_drawn_anew_when_the_count_changes(client, petition):
+    from signatures import counting
+
+    before = client.get(f"/ru/petitions/{petition.slug}/share.png").content
+    make_signature(petition, status="confirmed")
+    counting.forget(petition.pk)
+
+    after = client.get(f"/ru/petitions/{petition.slug}/share.png").content
+
+    assert after != before
+
+
+def test_the_share_image_is_drawn_anew_for_another_address(client, petition, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "petition.example.org"]
+
+    here = client.get(f"/ru/petitions/{petition.slug}/share.png").content
+    there = client.get(
+        f"/ru/petitions/{petition.slug}/share.png", HTTP_HOST="petition.example.org"
+    ).content
+
+    assert here != there
+
+
+def test_the_share_image_carries_a_call_to_sign_and_the_address_in_the_pages_language(
+    petition, monkeypatch
+):
+    from petitions import sharing
+
+    drawn = []
+    monkeypatch.setattr(
+        sharing.ImageDraw.ImageDraw, "text", lambda self, xy, text, **kw: drawn.append(text)
+    )
+
+    sharing.share_image(petition, 21, "https://petition.example.org/ru/petitions/clean-air/", "ru")
+
+    assert drawn[-4:] == [
+        "Чистый воздух для Бишкека",
+        "21 подпись",
+        "Подпишите петицию",
+        "petition.example.org/ru/petitions/clean-air",
+    ]
+
+
 def test_share_links_are_plain_links_with_no_third_party_script(client, petition):
     html = client.get(f"/en/petitions/{petition.slug}/").content.decode()
     url = f"http%3A//testserver/en/petitions/{petition.slug}/"
@@ -65,16 +108,18 @@ def test_share_links_are_plain_links_with_no_third_party_script(client, petition
     assert all(src.startswith("/static/") for src in scripts)
 
 
-def test_the_poster_has_the_title_demands_and_a_qr_code(client, db):
-    petition = make_petition(title_ru="Плакат", slug="poster")
+def test_the_poster_has_the_title_the_ask_demands_a_call_and_a_qr_code(client, db):
+    petition = make_petition(title_ru="Плакат", slug="poster", lead_ru="Мы просим одного.")
     petition.demands.create(position=1, text_ru="Первое требование", text_en="First demand")
 
     html = client.get(f"/ru/petitions/{petition.slug}/poster/").content.decode()
 
     assert "<h1>Плакат</h1>" in html
+    assert '<p class="poster__ask">Мы просим одного.</p>' in html
     assert "Первое требование" in html
+    assert "Подпишите петицию" in html
     assert re.search(r'<svg viewBox="0 0 \d+ \d+" class="poster__qr"><path', html)
-    assert "http://testserver/ru/petitions/poster/" in html
+    assert '<p class="poster__address">testserver/ru/petitions/poster</p>' in html
 
 
 def test_the_api_gives_public_figures_and_no_personal_data(client, petition):

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from signatures import signing
 from signatures.counting import public_count
 from signatures.models import Signature
 from tests.factories import make_petition, make_signature
@@ -104,7 +105,7 @@ def test_invalidating_asks_for_a_reason_then_uncounts(organizer_client, petition
 
 
 def test_restoring_counts_a_confirmed_signature_again(organizer_client, petition, signed):
-    Signature.objects.filter(pk=signed[0].pk).update(status="invalidated", invalidation_reason="x")
+    signing.invalidate(Signature.objects.filter(pk=signed[0].pk), "x")
 
     organizer_client.post(
         CHANGELIST, {"action": "restore_action", "_selected_action": [signed[0].pk]}
@@ -305,9 +306,21 @@ def test_the_bulk_invalidation_link_shows_for_those_who_may_use_it(
 def test_a_bad_petition_choice_on_the_statistics_page_shows_all_petitions(
     organizer_client, signed, chosen
 ):
-    response = organizer_client.get(f"{CHANGELIST}statistics/", {"petition": chosen})
+    other = make_petition(slug="other")
+    make_signature(other, email="other@example.org", status="confirmed")
+    statistics = f"{CHANGELIST}statistics/"
 
+    response = organizer_client.get(statistics, {"petition": chosen})
+
+    def summary(html):
+        return html[html.index('<div class="stats-grid">') :]
+
+    html = response.content.decode()
+    all_petitions = organizer_client.get(statistics).content.decode()
+    one_petition = organizer_client.get(statistics, {"petition": other.pk}).content.decode()
     assert response.status_code == 200
+    assert " selected>" not in html
+    assert summary(html) == summary(all_petitions) != summary(one_petition)
 
 
 def test_the_russian_list_counts_without_a_wrong_plural(organizer_client, petition):

@@ -1,4 +1,7 @@
-"""The CAPTCHA: on with keys, off (and reported) without; only Google's verify call is mocked."""
+"""CAPTCHA=recaptcha (Google), and CAPTCHA=off (reported); only Google's verify call is mocked.
+
+CAPTCHA=altcha, the production default, is tests/signatures/test_altcha.py.
+"""
 
 import io
 import json
@@ -14,7 +17,7 @@ from tests.factories import comment_data, sign_data
 
 @pytest.fixture
 def captcha_on(settings):
-    settings.CAPTCHA_ENABLED = True
+    settings.CAPTCHA = "recaptcha"
     settings.RECAPTCHA_PUBLIC_KEY = "public-key"
     settings.RECAPTCHA_PRIVATE_KEY = "private-key"
 
@@ -44,7 +47,11 @@ def test_with_keys_the_form_shows_the_widget_and_allows_only_googles_origins(
     assert "unsafe-inline" not in policy
 
 
-def test_without_keys_no_google_origin_is_allowed_or_loaded(client, petition):
+@pytest.mark.parametrize("choice", ["altcha", "off"])
+def test_only_recaptcha_allows_or_loads_anything_from_google(client, petition, settings, choice):
+    settings.CAPTCHA = choice
+    settings.ALTCHA_HMAC_SECRET = "test-only-altcha-key-0123456789abcdefghij"
+
     response = client.get(f"/en/petitions/{petition.slug}/")
 
     assert "google" not in response["Content-Security-Policy"]
@@ -93,7 +100,7 @@ def test_google_unreachable_is_a_400_asking_to_retry_not_a_500(client, petition,
 
 
 def test_a_system_check_says_when_the_captcha_is_off(settings):
-    settings.CAPTCHA_ENABLED = False
+    settings.CAPTCHA = "off"
 
     messages = checks.run_checks(tags=[checks.Tags.security])
 

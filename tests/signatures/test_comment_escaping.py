@@ -16,7 +16,8 @@ def _post_and_approve(client, petition, **data):
 
 
 def _thread(html):
-    return html.split('id="comments"')[1]
+    """The comments section alone, from its start to its end."""
+    return html.split('id="comments"')[1].split("</section>")[0]
 
 
 @pytest.mark.parametrize(

@@ -5,14 +5,14 @@ import re
 import pytest
 from django.core import signing as django_signing
 
-from signatures import signing
+from signatures import links, signing
 from signatures.counting import public_count
 from signatures.models import Signature
 from tests.factories import make_signature, sign_data
 
 
 def _confirm_url(signature, language="en"):
-    return f"/{language}/signatures/confirm/{signing.confirm_token(signature)}/"
+    return f"/{language}/signatures/confirm/{links.CONFIRM.token(signature.pk)}/"
 
 
 def test_opening_the_link_shows_a_button_and_confirms_nothing(client, petition):
@@ -88,7 +88,7 @@ def test_a_broken_link_is_a_clear_400(client, petition, token):
 def test_a_withdraw_token_cannot_confirm(client, petition):
     signature = make_signature(petition)
 
-    response = client.post(f"/en/signatures/confirm/{signing.withdraw_token(signature)}/")
+    response = client.post(f"/en/signatures/confirm/{links.WITHDRAW.token(signature.pk)}/")
 
     assert response.status_code == 400
     signature.refresh_from_db()
@@ -98,7 +98,7 @@ def test_a_withdraw_token_cannot_confirm(client, petition):
 def test_an_expired_link_says_how_to_get_a_new_one(client, petition, settings):
     signature = make_signature(petition)
     url = _confirm_url(signature, language="ru")
-    settings.CONFIRM_LINK_MAX_AGE = -1
+    settings.CONFIRM_LINK_DAYS = -1
 
     response = client.post(url)
 
@@ -129,8 +129,8 @@ def test_confirmation_pages_are_never_cached_or_indexed(client, petition):
 
 def test_tokens_are_signed_with_the_secret_key(petition):
     signature = make_signature(petition)
-    token = signing.confirm_token(signature)
+    token = links.CONFIRM.token(signature.pk)
 
-    assert signing.read_confirm_token(token) == signature.pk
+    assert links.CONFIRM.read(token) == signature.pk
     with pytest.raises(django_signing.BadSignature):
-        signing.read_confirm_token(token[:-2] + "xx")
+        links.CONFIRM.read(token[:-2] + "xx")

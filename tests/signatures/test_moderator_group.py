@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from signatures.models import Comment
+from signatures.models import Comment, ModerationSettings
 from tests.factories import make_comment
 from tests.organizers import verify
 
@@ -53,9 +53,19 @@ def test_a_moderator_opens_the_queue_and_approves(moderator_client, petition):
 
 
 def test_a_moderator_edits_the_moderation_settings(moderator_client, db):
-    response = moderator_client.get("/admin/signatures/moderationsettings/1/change/")
+    ModerationSettings.load()
+    url = "/admin/signatures/moderationsettings/1/change/"
+    assert moderator_client.get(url).status_code == 200
 
-    assert response.status_code == 200
+    response = moderator_client.post(
+        url,
+        {"hold": "first-time", "max_links": "1", "hold_words": "casino", "block_words": "spam"},
+    )
+
+    assert response.status_code == 302
+    settings = ModerationSettings.load()
+    assert (settings.hold, settings.max_links) == ("first-time", 1)
+    assert (settings.hold_words, settings.block_words) == ("casino", "spam")
 
 
 def test_a_moderator_has_no_permission_on_signatures(moderator):

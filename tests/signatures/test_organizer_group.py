@@ -1,19 +1,6 @@
 """The "Organizer" group runs the campaign; only a superuser can hand out signers' emails."""
 
-import pytest
-from django.contrib.auth.models import Group, User
-
 from tests.factories import make_signature
-from tests.organizers import verify
-
-
-@pytest.fixture
-def organizer_staff(client, db):
-    user = User.objects.create_user("staffer", password="a-long-password-1", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organizer"))
-    verify(client, user, user.totpdevice_set.create(name="phone", confirmed=True))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def test_organizers_edit_petitions_and_work_with_signatures_and_comments(

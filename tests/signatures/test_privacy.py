@@ -104,3 +104,22 @@ def test_the_rotation_command_re_encrypts_every_email_under_the_new_key(
 
     emails = sorted(signature.email for signature in Signature.objects.all())
     assert emails == [f"person{number}@example.org" for number in range(3)]
+
+
+@pytest.mark.parametrize(
+    ("captcha", "named", "not_named"),
+    [
+        ("altcha", "no other company takes part", "Google"),
+        ("recaptcha", "Google reCAPTCHA", "ALTCHA"),
+        ("off", "no other company takes part in its forms", "Google"),
+    ],
+)
+def test_the_privacy_notice_names_the_third_party_each_captcha_involves(
+    client, db, settings, captcha, named, not_named
+):
+    settings.CAPTCHA = captcha
+
+    html = client.get("/en/privacy/").content.decode()
+
+    assert named in html
+    assert not_named not in html

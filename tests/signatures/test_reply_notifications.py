@@ -5,7 +5,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from signatures import moderation
+from signatures import links, moderation
 from signatures.models import Comment
 from tests.factories import comment_data, make_comment, make_petition
 
@@ -155,3 +155,18 @@ def test_a_broken_stop_link_is_a_clear_400(client, db):
 
     assert response.status_code == 400
     assert "The link is incomplete or was changed." in response.content.decode()
+
+
+def test_an_expired_stop_link_points_to_the_newest_email_and_changes_nothing(
+    client, petition, settings
+):
+    thread = _subscriber(petition)
+    url = f"/ru/comments/stop-replies/{links.STOP_REPLIES.token(thread.pk)}/"
+    settings.STOP_REPLIES_LINK_DAYS = -1
+
+    response = client.post(url)
+
+    assert response.status_code == 400
+    assert "Воспользуйтесь ссылкой из последнего письма об ответах" in response.content.decode()
+    thread.refresh_from_db()
+    assert thread.notify_replies is True

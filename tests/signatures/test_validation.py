@@ -55,7 +55,7 @@ def test_errors_are_translated_and_the_input_is_kept(client, petition):
     html = response.content.decode()
     assert response.status_code == 400
     assert "Введите правильный адрес электронной почты." in html
-    assert "Чтобы подписать петицию, отметьте согласие с уведомлением о конфиденциальности." in html
+    assert "Чтобы подписать петицию, отметьте согласие с политикой конфиденциальности." in html
     assert 'value="Айгүл"' in html
     assert 'value="нет"' in html
 

@@ -1,13 +1,13 @@
 """Withdrawal: the signature stops counting and its personal data is erased."""
 
-from signatures import signing
+from signatures import links, signing
 from signatures.counting import public_count
 from signatures.models import Signature
 from tests.factories import make_signature, sign_data
 
 
 def _withdraw_url(signature):
-    return f"/en/signatures/withdraw/{signing.withdraw_token(signature)}/"
+    return f"/en/signatures/withdraw/{links.WITHDRAW.token(signature.pk)}/"
 
 
 def test_opening_the_link_withdraws_nothing(client, petition):

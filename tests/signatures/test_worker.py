@@ -7,10 +7,10 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from ops.production import run_database_url
 from signatures.models import Signature
 from tests.factories import make_petition, sign_data
 
@@ -19,17 +19,13 @@ from tests.factories import make_petition, sign_data
 def test_the_real_db_worker_process_sends_the_queued_email(client, tmp_path):
     petition = make_petition(slug="worker")
     client.post(f"/ru/petitions/{petition.slug}/sign/", sign_data(email="worker@example.org"))
-    database = settings.DATABASES["default"]
 
     worker = subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
         cwd=settings.BASE_DIR,
         env={
             **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-                f"{connection.settings_dict['NAME']}"
-            ),
+            "DATABASE_URL": run_database_url(),
             # django-environ drops one slash: four make an absolute path.
             "EMAIL_URL": f"filemail:///{tmp_path}",
         },
