@@ -381,6 +381,8 @@ async def worker_kill(run, site, settings):
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
         kills += 1
+    # Every task claimed before this moment was claimed by a worker now dead.
+    (killed_at,) = rows(site, "SELECT now()")[0]
     site.start_worker()
     last_kill = time.monotonic()
     # A task a killed worker held runs again once the worker's last heartbeat is
@@ -389,13 +391,17 @@ async def worker_kill(run, site, settings):
     # Wait while the queue moves and while a held task may still be handed back. Past the
     # run's budget for this scenario, what is unsent is reported as it stands.
     deadline = run.deadline - 150
-    tasks, done, moved_at = _tasks(site), 0, time.monotonic()
+    tasks, held, done, moved_at = _tasks(site), _held(site, killed_at), 0, time.monotonic()
     while time.monotonic() < deadline and (
-        (tasks.get("READY", 0) and time.monotonic() - moved_at < 60)
-        or (tasks.get("RUNNING", 0) and time.monotonic() - last_kill < lost_bound)
+        # The queue moves, or the live worker is still busy with what it claimed.
+        (
+            tasks.get("READY", 0) + tasks.get("RUNNING", 0) - held
+            and time.monotonic() - moved_at < 60
+        )
+        or (held and time.monotonic() - last_kill < lost_bound)
     ):
         await asyncio.sleep(1)
-        tasks = _tasks(site)
+        tasks, held = _tasks(site), _held(site, killed_at)
         if tasks.get("SUCCESSFUL", 0) != done:
             done, moved_at = tasks.get("SUCCESSFUL", 0), time.monotonic()
     received = _sent(site.mail_dir, "mail")
@@ -403,16 +409,25 @@ async def worker_kill(run, site, settings):
     twice = [address for address, count in received.items() if count > 1]
     run.report(
         "worker-kill",
-        # A task still RUNNING past the bound is held by a dead worker.
-        len(expected) == 2000 and not never and not twice and not tasks.get("RUNNING"),
+        len(expected) == 2000 and not never and not twice and not held,
         f"{len(expected)} confirmations queued (answers {statuses(replies)}), db_worker "
         f"SIGKILLed {kills}× mid-queue and restarted each time; after "
         f"{time.monotonic() - last_kill:.0f} s: {len(expected) - len(never)} sent, "
         f"{len(never)} never sent, {len(twice)} sent twice or more; tasks {tasks} "
-        f"(RUNNING: held by a worker; READY: not reached in time); bound for a held task "
+        f"(READY: not reached in time), {held} still held by a killed worker; bound "
         f"{lost_bound} s after the last kill (WORKER_LOST_AFTER {settings['WORKER_LOST_AFTER']}"
         f" s + WORKER_HEARTBEAT {settings['WORKER_HEARTBEAT']} s + {LOST_MARGIN} s)",
     )
+
+
+def _held(site, killed_at):
+    """Tasks still RUNNING under a claim made before the last kill: held by a dead worker."""
+    return rows(
+        site,
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult"
+        " WHERE status = 'RUNNING' AND started_at < %s",
+        killed_at,
+    )[0][0]
 
 
 def _rss_kib(pid):
@@ -532,9 +547,10 @@ async def touch_every_link(run, site):
 _FOUND = {
     "email": re.compile(r"[\w.+-]+(@|%40|\\u0040)[\w-]+(\.[\w-]+)+"),
     "name": re.compile(f"{SURNAME}|{re.escape(SURNAME.encode('unicode_escape').decode())}"),
-    # Any address but the loopback this run talks from, and any client address at all.
+    # Any address but the loopback this run talks from, and any client address at all
+    # (gunicorn's own "ip=[ip]", already scrubbed, is none).
     "client ip": re.compile(
-        r"\b(?!127\.0\.0\.1\b)(?!0\.0\.0\.0\b)\d{1,3}(\.\d{1,3}){3}\b|\bip=\S+"
+        r"\b(?!127\.0\.0\.1\b)(?!0\.0\.0\.0\b)\d{1,3}(\.\d{1,3}){3}\b|\bip=(?!\[ip\])\S+"
     ),
 }
 # Django's signed values: payload:timestamp:signature.
