@@ -19,7 +19,7 @@ TEST := DEBUG=false SECURE_SSL_REDIRECT=false CAPTCHA=off \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench bench-export bench-mailing quality install widget lint format messages makemessages check-migrations static clean
+.PHONY: run test bench bench-export bench-mailing resilience quality install widget lint format messages makemessages check-migrations static clean
 
 .venv/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv==$(UV_VERSION)
@@ -50,11 +50,17 @@ test: install lint check-migrations messages static
 # A viral moment against gunicorn + PostgreSQL with 5 M signatures seeded (kept between runs):
 # page, home, JSON, signing and a mixed load, plus cold timings of the figures; stops by itself.
 bench: install messages
-	$(PY) bench/sign_bench.py
+	$(PY) -m bench.sign_bench
 
 # Memory of the CSV export at 10,000 and 100,000 signatures; stops by itself.
 bench-export: install messages static
-	$(PY) bench/export_memory.py
+	$(PY) -m bench.export_memory
+
+# Faults on production settings against a private PostgreSQL cluster in var/: killed and
+# frozen database, killed workers, duplicate signs, overload, a scan of the logs for personal
+# data. PASS/FAIL per scenario; stops by itself (under ten minutes).
+resilience: install messages static
+	$(PY) -m bench.resilience
 
 # Time and memory of a mailing to 1,000 and 100,000 signers, to files; stops by itself.
 bench-mailing: install messages
@@ -66,7 +72,7 @@ bench-mailing: install messages
 quality: install messages quality/node_modules/.installed
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	@command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) quality/run.py
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m quality.run
 
 # --ignore-scripts: vnu-jar's install script would fetch a Java runtime; Debian's is used.
 quality/node_modules/.installed: quality/package.json quality/package-lock.json

@@ -8,15 +8,12 @@ environment); prints one JSON object of milliseconds, the median of a few cold c
 import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
 ROUNDS = 5
 
 
 def main():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "petition_site.settings")
     import django
 

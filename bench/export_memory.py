@@ -9,40 +9,21 @@ allocation while the rows are consumed, without keeping them. Run it with
 
 import os
 import sys
+import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from ops.production import production_env, throwaway_database
+
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "petition_bench_export"
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "petition_site.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
-        "PRIVACY_HASH_KEY": "bench-hash-key-0123456789abcdefghijklmnop",
-        "EMAIL_ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktISE=",
-        "SITE_URL": "http://127.0.0.1",
-        "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-)
+DB_NAME = os.environ.get("BENCH_EXPORT_DB_NAME", "petition_bench_export")
 
 
-def database(sql):
-    with psycopg.connect(f"{DB_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def fill(petition_id, rows):
+def fill(database_url, petition_id, rows):
     """Confirmed signatures with Cyrillic names, written by PostgreSQL itself in one go."""
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+    with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute("DELETE FROM signatures_signature")
         connection.execute(
             """
@@ -76,47 +57,62 @@ def measure(client, petition_id):
 
 
 def main():
-    database(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    database(f"CREATE DATABASE {DB_NAME}")
-    try:
-        import django
-
-        django.setup()
-        from django.contrib.auth.models import User
-        from django.core.management import call_command
-        from django.test import Client
-
-        from petitions.models import Petition
-
-        call_command("migrate", verbosity=0)
-        call_command("load_petition", verbosity=0)
-        petition = Petition.objects.get()
-        from django_otp import DEVICE_ID_SESSION_KEY
-
-        client = Client()
-        user = User.objects.create_superuser("bench", password="bench-pass-1234")
-        # The admin asks for a second factor: log in verified by a device, as organizers do.
-        device = user.totpdevice_set.create(name="bench", confirmed=True)
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-
-        results = {}
-        for rows in (10_000, 100_000):
-            fill(petition.pk, rows)
-            results[rows] = measure(client, petition.pk)
-            result = results[rows]
-            print(
-                f"{rows:>7} rows: {result['lines'] - 1} data lines, "
-                f"{result['bytes'] / 1e6:.1f} MB streamed in {result['seconds']:.1f} s, "
-                f"peak Python allocation {result['peak_kib']:.0f} KiB"
+    with (
+        tempfile.TemporaryDirectory(prefix="petition-export-") as workdir,
+        throwaway_database(DB_NAME, DB_SERVER) as database_url,
+    ):
+        # The production settings, in this process: the test client drives the whole stack.
+        os.environ.update(
+            production_env(
+                database_url=database_url,
+                workdir=workdir,
+                DJANGO_SETTINGS_MODULE="petition_site.settings",
+                ALLOWED_HOSTS="testserver",
+                LOG_LEVEL="WARNING",
             )
-    finally:
-        from django.db import connections
+        )
+        try:
+            return export(database_url)
+        finally:
+            from django.db import connections
 
-        connections.close_all()
-        database(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            connections.close_all()
+
+
+def export(database_url):
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from petitions.models import Petition
+
+    call_command("migrate", verbosity=0)
+    call_command("load_petition", verbosity=0)
+    petition = Petition.objects.get()
+
+    client = Client()
+    user = User.objects.create_superuser("bench", password="bench-pass-1234")
+    # The admin asks for a second factor: log in verified by a device, as organizers do.
+    device = user.totpdevice_set.create(name="bench", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+    results = {}
+    for rows in (10_000, 100_000):
+        fill(database_url, petition.pk, rows)
+        results[rows] = measure(client, petition.pk)
+        result = results[rows]
+        print(
+            f"{rows:>7} rows: {result['lines'] - 1} data lines, "
+            f"{result['bytes'] / 1e6:.1f} MB streamed in {result['seconds']:.1f} s, "
+            f"peak Python allocation {result['peak_kib']:.0f} KiB"
+        )
 
     small, large = results[10_000], results[100_000]
     print(

@@ -2,10 +2,10 @@
 
 Seeds its own database with BENCH_SIGNATURES confirmed signatures (5 million; the seeded
 database is kept and reused while its schema and row count match), times the figures cold,
-starts gunicorn on 127.0.0.1, drives it with wrk (the trivial view, the petition page, the
-home page, the count JSON, the signing POST, then all of them at once in a viral mix),
-compares rows stored with successful responses, and stops by itself. Run it with
-`make bench`. The last line is one summary, so runs can be compared:
+starts gunicorn on 127.0.0.1 as production runs it (ops.production), drives it with wrk (the
+trivial view, the petition page, the home page, the count JSON, the signing POST, then all of
+them at once in a viral mix), compares rows stored with successful responses, and stops by
+itself. Run it with `make bench`. The last line is one summary, so runs can be compared:
     sign_rps=… sign_p99_ms=… baseline_rps=… ratio=… errors=… lost=… page_ratio=…
     home_ratio=… count_cold_ms_5m=… mixed_rps=… mixed_errors=… mixed_lost=…
     captcha_verify_us=…
@@ -16,18 +16,13 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
+from ops.production import PYTHON, ROOT, production_env, running_site, stop
+
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "petition_bench")
 # Confirmed signatures already there when the load starts: a petition gone viral. About
@@ -38,24 +33,16 @@ CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 CSRF = "benchcsrftoken0123456789abcdefgh"  # 32 characters: an unmasked CSRF secret
 SLUG = "stop-criminalization-of-sex-work-kyrgyzstan"
 
-ENV = {
-    **os.environ,
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
-    "PRIVACY_HASH_KEY": "bench-hash-key-0123456789abcdefghijklmnop",
-    "EMAIL_ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktISE=",
-    "SITE_URL": f"http://127.0.0.1:{PORT}",
-    "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "false",
-    "ALTCHA_HMAC_KEY": "bench-altcha-key-0123456789abcdefghijklmnop",
+WORKDIR = ROOT / "var" / "bench"
+# What the bench changes of production_env, for the seeding commands and the site alike.
+OVERRIDES = {
     # As behind a reverse proxy: wrk sends each signer's address in X-Forwarded-For.
-    "TRUSTED_PROXY_COUNT": "1",
-    "HOST": "127.0.0.1",
-    "PORT": str(PORT),
-    "GUNICORN_ACCESS_LOG": str(ROOT / "var" / "bench-access.log"),
+    "TRUSTED_PROXY_COUNT": 1,
+    # Each worker's own memory, as the site runs without a cache server.
+    "CACHE_URL": "locmemcache://",
     "GUNICORN_LOG_LEVEL": "warning",
 }
+ENV = production_env(database_url=f"{DB_SERVER}/{DB_NAME}", workdir=WORKDIR, **OVERRIDES)
 
 
 def run(*args, **kwargs):
@@ -72,7 +59,7 @@ def count(sql):
         return connection.execute(sql).fetchone()[0]
 
 
-def _wrk_command(mode, path, threads=2, connections=CONNECTIONS, run=""):
+def _wrk_command(base, mode, path, threads=2, connections=CONNECTIONS, run=""):
     return subprocess.Popen(
         [
             "wrk",
@@ -83,9 +70,15 @@ def _wrk_command(mode, path, threads=2, connections=CONNECTIONS, run=""):
             "5s",
             "-s",
             str(ROOT / "bench" / "wrk_counts.lua"),
-            f"http://127.0.0.1:{PORT}{path}",
+            f"{base}{path}",
         ],
-        env={**ENV, "BENCH_MODE": mode, "BENCH_PATH": path, "BENCH_CSRF": CSRF, "BENCH_RUN": run},
+        env={
+            **os.environ,
+            "BENCH_MODE": mode,
+            "BENCH_PATH": path,
+            "BENCH_CSRF": CSRF,
+            "BENCH_RUN": run,
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -109,14 +102,9 @@ def captcha_verify_us():
     CPU: verification and spending it in the database (bench/captcha_verify.py, medians of
     200)."""
     result = subprocess.run(
-        [PYTHON, "bench/captcha_verify.py", "200"],
+        [PYTHON, "-m", "bench.captcha_verify", "200"],
         cwd=ROOT,
-        env={
-            **ENV,
-            "CAPTCHA": "altcha",
-            "DJANGO_SETTINGS_MODULE": "petition_site.settings",
-            "PYTHONPATH": str(ROOT),
-        },
+        env={**ENV, "CAPTCHA": "altcha", "DJANGO_SETTINGS_MODULE": "petition_site.settings"},
         capture_output=True,
         text=True,
         check=True,
@@ -126,21 +114,8 @@ def captcha_verify_us():
     return int(wall), int(cpu)
 
 
-def wrk(mode, path, run=""):
-    return _wrk_result(_wrk_command(mode, path, run=run))
-
-
-def wait_until_ready(process):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited during start-up")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not become ready within 60 s")
+def wrk(base, mode, path, run=""):
+    return _wrk_result(_wrk_command(base, mode, path, run=run))
 
 
 # The seeded database: built once, kept, reused while its schema and row count match.
@@ -151,13 +126,13 @@ REGIONS = "{bishkek,osh-city,batken,chuy,jalal-abad,naryn,osh,talas,issyk-kul,ab
 SEED_SQL = """
 INSERT INTO signatures_signature (
     petition_id, status, name, email_encrypted, email_hash, email_domain, region, show_name,
-    wants_updates, language, ip_hash, invalidation_reason, emails_sent, created_at,
-    confirmed_at)
+    wants_updates, language, ip_hash, invalidation_reason, emails_sent, emails_delivered,
+    created_at, confirmed_at)
 SELECT %(petition)s, 'confirmed', 'Seed Signer', '',
     encode(sha256(('seed-' || i)::text::bytea), 'hex'), 'example.org',
     (%(regions)s::text[])[(1 + i %% 10)::int], i %% 3 = 0, i %% 2 = 0,
     CASE WHEN i %% 4 = 0 THEN 'en' ELSE 'ru' END,
-    encode(sha256(('seed-ip-' || i / 4)::text::bytea), 'hex'), '', 1,
+    encode(sha256(('seed-ip-' || i / 4)::text::bytea), 'hex'), '', 1, 1,
     moment, moment + interval '10 minutes'
 FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS i,
     LATERAL (SELECT now() - interval '61 days'
@@ -256,7 +231,7 @@ def seeded_database():
 def cold_timings():
     """{figure: ms} of the count, regions, JSON and admin statistics, the cache emptied."""
     result = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "cold_counts.py")],
+        [PYTHON, "-m", "bench.cold_counts"],
         cwd=ROOT,
         env=ENV,
         capture_output=True,
@@ -277,10 +252,12 @@ MIX_PATHS = {
 }
 
 
-def mixed_run():
+def mixed_run(base):
     """The viral mix: one wrk per route, all at once; {route: stats}."""
     processes = {
-        route: _wrk_command(route, MIX_PATHS[route], threads=1, connections=connections, run="1")
+        route: _wrk_command(
+            base, route, MIX_PATHS[route], threads=1, connections=connections, run="1"
+        )
         for route, connections in MIX.items()
     }
     return {route: _wrk_result(process) for route, process in processes.items()}
@@ -296,37 +273,40 @@ def _line(name, stats):
 def main():
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, timeout=600)
-    gunicorn = None
     last_seeded = seeded_database()
-    try:
-        run(PYTHON, "manage.py", "collectstatic", "--no-input", "-v0")
+    with running_site(
+        workdir=WORKDIR,
+        # The seeded database, kept for the next run.
+        database_url=ENV["DATABASE_URL"],
+        port=os.environ.get("BENCH_PORT"),
+        load_petition=False,
+        # Timed cold before gunicorn starts.
+        web=False,
+        # The signing path alone: emails stay queued, as tasks to count.
+        worker=False,
+        **OVERRIDES,
+    ) as site:
         cold = cold_timings()
-        gunicorn = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "petition_site.wsgi"],
-            cwd=ROOT,
-            env=ENV,
-            start_new_session=True,
-        )
-        wait_until_ready(gunicorn)
-        workers = int(ENV.get("GUNICORN_WORKERS", os.cpu_count() * 2 + 1))
+        site.start_web()
+        base = site.url
+        workers = int(site.env.get("GUNICORN_WORKERS", os.cpu_count() * 2 + 1))
         print(
-            f"gunicorn: {workers} sync workers on 127.0.0.1:{PORT}; wrk: 2 threads, "
+            f"gunicorn: {workers} sync workers on {base}; wrk: 2 threads, "
             f"{CONNECTIONS} connections, {DURATION} s per run; {os.cpu_count()} cores shared"
         )
 
-        wrk("baseline", "/favicon.ico")  # warm-up: imports, connections, caches
-        baseline = wrk("baseline", "/favicon.ico")
+        wrk(base, "baseline", "/favicon.ico")  # warm-up: imports, connections, caches
+        baseline = wrk(base, "baseline", "/favicon.ico")
         # What most visitors of a viral petition do: read it, with the count just signed.
-        page = wrk("page", MIX_PATHS["page"])
-        home = wrk("home", "/ru/")
-        count_json = wrk("json", f"/petitions/{SLUG}/count.json")
-        sign = wrk("sign", MIX_PATHS["sign"])
-        mixed = mixed_run()
+        page = wrk(base, "page", MIX_PATHS["page"])
+        home = wrk(base, "home", "/ru/")
+        count_json = wrk(base, "json", f"/petitions/{SLUG}/count.json")
+        sign = wrk(base, "sign", MIX_PATHS["sign"])
+        mixed = mixed_run(base)
         verify_us, verify_cpu_us = captcha_verify_us()
 
         # A graceful stop lets the requests still in flight finish before rows are counted.
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=30)
+        stop(site.web)
         new = f"FROM signatures_signature WHERE id > {last_seeded}"
         rows = count(f"SELECT count(*) {new}")
         # Each signing run signs from its own region (wrk_counts.lua).
@@ -335,9 +315,6 @@ def main():
         distinct = count(f"SELECT count(DISTINCT email_hash) {new}")
         tasks = count("SELECT count(*) FROM django_tasks_database_dbtaskresult")
         flagged = count(f"SELECT count(*) {new} AND status = 'flagged'")
-    finally:
-        if gunicorn is not None and gunicorn.poll() is None:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
 
     runs = (baseline, page, home, count_json, sign)
     errors = int(sum(run["errors"] for run in runs))

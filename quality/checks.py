@@ -10,7 +10,7 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
-from browser import (
+from quality.browser import (
     CHROMIUM,
     CHROMIUM_FLAGS,
     DESKTOP,

@@ -9,15 +9,18 @@ any check fails. Run it with `make quality`.
 Screenshots, the saved pages and Lighthouse's report land in var/quality/.
 """
 
+import os
 import shutil
-import signal
 import sys
 import tempfile
 import time
 import traceback
-from pathlib import Path
 
-from browser import (
+from playwright.sync_api import sync_playwright
+
+from ops.production import ROOT, running_site
+from quality.browser import (
+    CAPTCHA,
     NARROWEST,
     altcha_solve_times,
     comment_and_moderate,
@@ -28,9 +31,7 @@ from browser import (
     screenshots,
     sign_and_confirm,
 )
-from checks import axe_and_save_html, lighthouse, page_weight, validate_html
-from playwright.sync_api import sync_playwright
-from server import CAPTCHA, ROOT, running_site
+from quality.checks import axe_and_save_html, lighthouse, page_weight, validate_html
 
 OUT = ROOT / "var" / "quality"
 LIGHTHOUSE_MINIMUM = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 100}
@@ -80,13 +81,25 @@ def main():
     report = Report()
     with (
         tempfile.TemporaryDirectory(prefix="petition-quality-") as workdir,
-        open(OUT / "server.log", "w") as log,
-        running_site(Path(workdir), log) as (base, manage),
+        running_site(
+            workdir=workdir,
+            log_dir=OUT,
+            server=os.environ.get("QUALITY_DB_SERVER", "postgres://postgres@127.0.0.1:5432"),
+            # Its own name per checkout when asked, so parallel runs never collide.
+            database_name=os.environ.get("QUALITY_DB_NAME", "petition_quality_pages"),
+            # The CAPTCHA the pages are judged with (quality/browser.py).
+            CAPTCHA=CAPTCHA,
+            # Two workers, as on two cores.
+            GUNICORN_WORKERS=2,
+            GUNICORN_ACCESS_LOG="",
+            GUNICORN_LOG_LEVEL="warning",
+            LOG_LEVEL="WARNING",
+        ) as site,
     ):
-        maildir = Path(workdir) / "mail"
+        base, manage, maildir = site.url, site.manage, site.mail_dir
         print(
             f"site: {base} (production settings, CAPTCHA={CAPTCHA}, 2 gunicorn workers, "
-            "db_worker; their output in var/quality/server.log)",
+            "db_worker; their output in var/quality/web.log, worker.log and manage.log)",
             flush=True,
         )
         with sync_playwright() as playwright:
@@ -210,6 +223,4 @@ def main():
 
 
 if __name__ == "__main__":
-    # Stopped from outside (a CI time-out, kill): still stop the site and drop its database.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     sys.exit(main())

@@ -14,9 +14,9 @@ from django.core.management import get_commands
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from ops.production import run_database_url
 from signatures.models import ReplyNotification, Signature
 from signatures.tasks import send_reply_notification, send_signature_email
-from tests.deploy.servers import run_database_url
 from tests.factories import make_comment, make_petition, sign_data
 from worker import recovery
 

@@ -1,6 +1,7 @@
-import psycopg
 import pytest
 from django.conf import settings
+
+from ops.production import throwaway_database
 
 
 @pytest.fixture
@@ -10,9 +11,5 @@ def fresh_database(request):
     server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
     # Named after this run's test database, so parallel runs against one server never collide.
     name = f"{database['NAME']}_{request.node.name}"[:63].lower()
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-    yield f"{server}/{name}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with throwaway_database(name, server) as url:
+        yield url

@@ -14,7 +14,7 @@ import yaml
 from django.conf import settings
 from gunicorn.config import Config
 
-from tests.deploy.servers import free_port, wait_until_ready
+from ops.production import free_port, wait_until_ready
 
 ROOT = settings.BASE_DIR
 GUNICORN = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
@@ -134,7 +134,7 @@ def test_the_entrypoint_migrates_then_serves_and_runs_the_worker(fresh_database)
 
     web = subprocess.Popen([entrypoint, "web"], cwd=ROOT, env=environment, start_new_session=True)
     try:
-        wait_until_ready(port, web)
+        wait_until_ready(f"http://127.0.0.1:{port}", web)
     finally:
         os.killpg(web.pid, signal.SIGTERM)
         web.wait(timeout=30)

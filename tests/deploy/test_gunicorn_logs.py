@@ -12,8 +12,8 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+from ops.production import free_port, run_database_url, wait_until_ready
 from signatures import links
-from tests.deploy.servers import free_port, run_database_url, wait_until_ready
 from tests.factories import make_petition, make_signature
 
 EMAIL = "hidden.signer@example.org"
@@ -55,7 +55,7 @@ def test_gunicorn_logs_requests_and_bad_requests_without_addresses_or_tokens(tmp
         start_new_session=True,
     )
     try:
-        wait_until_ready(port, server)
+        wait_until_ready(f"http://127.0.0.1:{port}", server)
         base = f"http://127.0.0.1:{port}/ru/signatures/confirm/{token}/"
         assert _fetch(base) == 200
         assert _fetch(base, method="POST") == 403  # no CSRF cookie: Django logs the path

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from ops.production import run_database_url
 from signatures.models import Signature
-from tests.deploy.servers import run_database_url
 from tests.factories import make_petition, sign_data
 
 
