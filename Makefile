@@ -64,7 +64,7 @@ resilience: install messages static
 
 # Time and memory of a mailing to 1,000 and 100,000 signers, to files; stops by itself.
 bench-mailing: install messages
-	$(PY) bench/mailing_bench.py
+	$(PY) -m bench.mailing_bench
 
 # Page quality in Chromium against gunicorn + PostgreSQL: a visitor signs and confirms, axe-core,
 # the Nu HTML Checker, Lighthouse and the page's weight; stops by itself (about three minutes).

@@ -19,32 +19,10 @@ from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from ops.production import production_env, throwaway_database
+
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "petition_bench_mailing")
-OUTBOX = tempfile.mkdtemp(prefix="mailing-bench-")
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "petition_site.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
-        "PRIVACY_HASH_KEY": "bench-hash-key-0123456789abcdefghijklmnop",
-        "EMAIL_ENCRYPTION_KEYS": "YmVuY2gta2V5LWJlbmNoLWtleS1iZW5jaC1rZXktISE=",
-        "EMAIL_URL": f"filemail:///{OUTBOX}",
-        "SITE_URL": "https://petition.example",
-        "DATABASE_URL": f"{DB_SERVER}/{DB_NAME}",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        # No pause between batches: this measures the work, not the rate limit.
-        "MAILING_RATE_PER_MINUTE": str(10**9),
-    }
-)
-
-
-def database(sql):
-    with psycopg.connect(f"{DB_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(sql)
 
 
 def fill(petition_id, rows):
@@ -98,63 +76,78 @@ def peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _run():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from petitions.models import Petition
+    from signatures import mailings
+    from signatures.models import MailingDelivery
+
+    call_command("migrate", verbosity=0)
+    results = {}
+    for rows in (1_000, 100_000):
+        petition = Petition.objects.create(slug=f"bench-{rows}", title_ru="Петиция")
+        fill(petition.pk, rows)
+        mailing, seconds, cpu = send(petition)
+        progress = mailings.progress(mailing)
+        duplicates = (
+            MailingDelivery.objects.values("mailing", "signature")
+            .annotate(copies=Count("pk"))
+            .filter(copies__gt=1)
+            .count()
+        )
+        results[rows] = {
+            "seconds": seconds,
+            "cpu": cpu,
+            "rss": peak_rss_mib(),
+            "progress": progress,
+            "duplicates": duplicates,
+        }
+        print(
+            f"{rows:>7} signers: {progress['sent']} sent, {progress['failed']} failed, "
+            f"{progress['remaining']} remaining in {seconds:.1f} s "
+            f"({progress['sent'] / seconds:.0f}/s; {cpu:.1f} s of CPU), "
+            f"peak RSS {results[rows]['rss']:.0f} MiB",
+            flush=True,
+        )
+    return results
+
+
 def main():
-    database(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    database(f"CREATE DATABASE {DB_NAME}")
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db.models import Count
-
-        from petitions.models import Petition
-        from signatures import mailings
-        from signatures.models import MailingDelivery
-
-        call_command("migrate", verbosity=0)
-        results = {}
-        for rows in (1_000, 100_000):
-            petition = Petition.objects.create(slug=f"bench-{rows}", title_ru="Петиция")
-            fill(petition.pk, rows)
-            mailing, seconds, cpu = send(petition)
-            progress = mailings.progress(mailing)
-            duplicates = (
-                MailingDelivery.objects.values("mailing", "signature")
-                .annotate(copies=Count("pk"))
-                .filter(copies__gt=1)
-                .count()
+    with (
+        tempfile.TemporaryDirectory(prefix="mailing-bench-") as workdir,
+        throwaway_database(DB_NAME, DB_SERVER) as database_url,
+    ):
+        outbox = Path(workdir) / "mail"
+        # The production settings, in this process: the worker's own code sends the batches.
+        os.environ.update(
+            production_env(
+                database_url=database_url,
+                workdir=workdir,
+                DJANGO_SETTINGS_MODULE="petition_site.settings",
+                LOG_LEVEL="WARNING",
+                # No pause between batches: this measures the work, not the rate limit.
+                MAILING_RATE_PER_MINUTE=str(10**9),
             )
-            results[rows] = {
-                "seconds": seconds,
-                "cpu": cpu,
-                "rss": peak_rss_mib(),
-                "progress": progress,
-                "duplicates": duplicates,
-            }
-            print(
-                f"{rows:>7} signers: {progress['sent']} sent, {progress['failed']} failed, "
-                f"{progress['remaining']} remaining in {seconds:.1f} s "
-                f"({progress['sent'] / seconds:.0f}/s; {cpu:.1f} s of CPU), "
-                f"peak RSS {results[rows]['rss']:.0f} MiB",
-                flush=True,
-            )
-        outbox = sum(path.stat().st_size for path in Path(OUTBOX).iterdir())
-    finally:
-        from django.db import connections
+        )
+        try:
+            results = _run()
+            sent_bytes = sum(path.stat().st_size for path in outbox.iterdir())
+        finally:
+            from django.db import connections
 
-        connections.close_all()
-        database(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        for path in Path(OUTBOX).iterdir():
-            path.unlink()
-        Path(OUTBOX).rmdir()
+            connections.close_all()
 
     small, large = results[1_000], results[100_000]
     print(
         f"signers=100000 seconds={large['seconds']:.1f} cpu_seconds={large['cpu']:.1f} "
         f"per_second={100_000 / large['seconds']:.0f} peak_rss_small_mib={small['rss']:.0f} "
         f"peak_rss_large_mib={large['rss']:.0f} duplicates={large['duplicates']} "
-        f"outbox_mb={outbox / 1e6:.0f}"
+        f"outbox_mb={sent_bytes / 1e6:.0f}"
     )
     return 0 if large["progress"]["sent"] == 100_000 and not large["duplicates"] else 1
 
