@@ -64,7 +64,7 @@ def _closed_port():
 def _assert_503(response, language="en"):
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
-    heading = {"en": "Please try again in a minute", "ru": "Повторите попытку через минуту"}
+    heading = {"en": "Please try again in a minute", "ru": "Попробуйте ещё раз через минуту"}
     assert heading[language] in response.content.decode()
 
 

@@ -22,7 +22,7 @@ from tests.factories import make_petition, sign_data
 def _assert_shed(response, language="en"):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    heading = {"en": "Please try again in a minute", "ru": "Повторите попытку через минуту"}
+    heading = {"en": "Please try again in a minute", "ru": "Попробуйте ещё раз через минуту"}
     assert heading[language] in response.content.decode()
 
 

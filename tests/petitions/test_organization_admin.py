@@ -121,7 +121,7 @@ def test_a_file_that_is_no_image_is_refused_with_a_translated_error(
 
 @pytest.mark.parametrize(
     ("language", "message"),
-    [("en", "a logo may be 5.0"), ("ru", "логотип может весить не больше 5,0")],
+    [("en", "a logo may be 5.0"), ("ru", "логотип может занимать не больше 5,0")],
 )
 def test_a_huge_file_is_refused_with_a_translated_error(organizer_staff, db, language, message):
     # An uncompressed bitmap: 6.4 MB.
@@ -174,7 +174,7 @@ def test_links_must_be_addresses_of_their_own_service(organizer_staff, db, field
 def test_a_link_to_the_wrong_service_is_refused_in_russian_too(organizer_staff, db):
     response = _add(organizer_staff, "ru", telegram="https://example.org/channel")
 
-    assert "Укажите адрес на t.me." in _errors(response)
+    assert "Укажите ссылку на t.me." in _errors(response)
 
 
 def test_only_one_organization_is_the_site_default(organizer_staff, db):

@@ -39,7 +39,7 @@ def _header(html):
     ("language", "home", "byline"),
     [
         ("en", "Petition", "Started on March\xa08,\xa02026"),
-        ("ru", "Петиция", "Петиция начата 8\xa0марта\xa02026\xa0г."),
+        ("ru", "Петиция", "Сбор подписей начат 8\xa0марта\xa02026\xa0г."),
     ],
 )
 def test_with_no_organization_the_page_says_only_what_it_knows(

@@ -79,7 +79,7 @@ def test_the_next_goal_and_the_goal_read_right_in_russian(db, count, next_goal):
         html = _counter(petition, count)
 
     assert next_goal in html
-    assert "Цель — 10\xa0000 подписей" in html
+    assert "Цель: 10\xa0000 подписей" in html
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_past_the_last_milestone_only_the_goal_is_named(db):
         html = _counter(make_petition(goal=10000), 6000)
 
     assert "Следующая цель" not in html
-    assert "Цель — 10\xa0000 подписей" in html
+    assert "Цель: 10\xa0000 подписей" in html
     assert '<progress class="counter__bar" max="10000" value="6000"' in html
 
 
@@ -116,14 +116,14 @@ def test_at_zero_the_counter_invites_instead_of_showing_an_empty_bar(petition):
 
     assert "Ваша подпись может стать первой." in html
     assert "<progress" not in html
-    assert "Цель — 100 подписей" in html
+    assert "Цель: 100 подписей" in html
 
 
 def test_a_reached_goal_is_said_and_the_bar_is_full(petition):
     with translation.override("ru"):
         html = _counter(petition, 120)
 
-    assert "Цель достигнута. Каждая новая подпись придаёт петиции вес." in html
+    assert "Цель достигнута. Каждая новая подпись делает петицию весомее." in html
     assert '<progress class="counter__bar" max="100" value="100"' in html
 
 
