@@ -102,6 +102,20 @@ def organizer_staff(client, db):
 
 
 @pytest.fixture
+def moderator_staff(client, db):
+    """`client`, logged in to the admin (in English) as a member of the "Moderator" group."""
+    from django.contrib.auth.models import Group, User
+
+    from tests.organizers import verify
+
+    user = User.objects.create_user("moderator", password="a-long-password-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderator"))
+    verify(client, user, user.totpdevice_set.create(name="phone", confirmed=True))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def run_tasks(db):
     """Run every queued background task, as `manage.py db_worker` does in production."""
 
