@@ -19,7 +19,7 @@ TEST := DEBUG=false SECURE_SSL_REDIRECT=false CAPTCHA=off \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench bench-export quality install widget lint format messages makemessages check-migrations static clean
+.PHONY: run test bench bench-export bench-book quality install widget lint format messages makemessages check-migrations static clean
 
 .venv/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv==$(UV_VERSION)
@@ -55,6 +55,10 @@ bench: install messages
 # Memory of the CSV export at 10,000 and 100,000 signatures; stops by itself.
 bench-export: install messages static
 	$(PY) bench/export_memory.py
+
+# Time and memory of the signature book at 10,000 and 100,000 signers; stops by itself.
+bench-book: install messages
+	$(PY) bench/signature_book.py
 
 # Page quality in Chromium against gunicorn + PostgreSQL: a visitor signs and confirms, axe-core,
 # the Nu HTML Checker, Lighthouse and the page's weight; stops by itself (about three minutes).

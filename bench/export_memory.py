@@ -31,6 +31,7 @@ os.environ.update(
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
+        "CAPTCHA": "off",
     }
 )
 

@@ -623,3 +623,43 @@ class PaperBatch(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.entered_at:%Y-%m-%d %H:%M})"
+
+
+class SignatureBook(models.Model):
+    """A petition's signature book for parliament, as a PDF the worker made.
+
+    Kept in the database, like the organizations' logos, so the site needs no file storage;
+    each request makes a new book, and the older ones stay for the record.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="+", verbose_name=_("petition")
+    )
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(_("status"), max_length=6, choices=Status, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    signatures = models.PositiveIntegerField(_("signatures"), default=0)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    pdf = models.BinaryField(_("PDF"), null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("signature book")
+        verbose_name_plural = _("signature books")
+        ordering = ["-requested_at"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.petition_id} {self.language} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -148,6 +148,8 @@ def _check(line, cells):
 
 def enter(petition, sheet, *, user, filename=""):
     """Store a valid sheet's rows as counted paper signatures; None if it was entered before."""
+    if not sheet.valid:
+        raise ValueError("Only a sheet without errors can be entered.")
     try:
         with transaction.atomic():
             batch = PaperBatch.objects.create(

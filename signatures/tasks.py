@@ -184,3 +184,28 @@ def send_reply_notification(reply_id, subscriber_id, attempt=0):
         _retry_later(send_reply_notification, attempt, error, reply_id, subscriber_id)
         return
     logger.info("reply_notification_sent reply=%s subscriber=%s", reply_id, subscriber_id)
+
+
+@task()
+def make_signature_book(book_id):
+    """Make a requested signature book and store it; a book made already is left alone."""
+    from .book import render
+    from .models import SignatureBook
+
+    book = SignatureBook.objects.filter(pk=book_id, status=SignatureBook.Status.QUEUED).first()
+    if book is None:
+        return
+    try:
+        pdf, signatures, pages = render(book.petition_id, book.language)
+    except Exception:
+        SignatureBook.objects.filter(pk=book_id).update(
+            status=SignatureBook.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    SignatureBook.objects.filter(pk=book_id, status=SignatureBook.Status.QUEUED).update(
+        status=SignatureBook.Status.READY,
+        pdf=pdf,
+        signatures=signatures,
+        pages=pages,
+        finished_at=timezone.now(),
+    )

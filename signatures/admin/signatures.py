@@ -6,7 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,7 +19,8 @@ from petitions.models import Petition
 
 from .. import paper, privacy, signing, statistics
 from ..export import DELIMITERS, csv_response
-from ..models import Signature
+from ..models import Signature, SignatureBook
+from ..tasks import make_signature_book
 from .columns import LanguageFilter, PetitionColumnMixin, language_name
 
 
@@ -83,6 +85,11 @@ class PaperUploadForm(forms.Form):
         elif not data.get("text"):
             raise forms.ValidationError(_("Choose a CSV file."))
         return data
+
+
+class SignatureBookForm(forms.Form):
+    petition = forms.ModelChoiceField(Petition.objects.all(), label=_("Petition"))
+    language = forms.ChoiceField(label=_("Language of the text"), choices=settings.LANGUAGES)
 
 
 class PetitionChoiceForm(forms.Form):
@@ -245,6 +252,7 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
         extra_context = {
             "can_bulk_invalidate": self.has_change_permission(request),
             "can_enter_paper": request.user.has_perm("signatures.enter_paper"),
+            "can_make_book": request.user.has_perm("signatures.signature_book"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -262,6 +270,12 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
                 name="signatures_signature_bulk_invalidate",
             ),
             path("paper/", view(self.paper_view), name="signatures_signature_paper"),
+            path("book/", view(self.book_view), name="signatures_signature_book"),
+            path(
+                "book/<int:book_id>/pdf/",
+                view(self.book_pdf_view),
+                name="signatures_signature_book_pdf",
+            ),
             *super().get_urls(),
         ]
 
@@ -414,3 +428,60 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
             )
         changelist = reverse("admin:signatures_signature_changelist")
         return redirect(f"{changelist}?source=paper&petition__id__exact={petition.pk}")
+
+    def book_view(self, request):
+        """Request a signature book (the worker makes it) and download the ones made."""
+        if not request.user.has_perm("signatures.signature_book"):
+            raise PermissionDenied
+        form = SignatureBookForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            petition = form.cleaned_data["petition"]
+            book = SignatureBook.objects.create(
+                petition=petition,
+                language=form.cleaned_data["language"],
+                requested_by=request.user,
+            )
+            make_signature_book.enqueue(book.pk)
+            LogEntry.objects.log_actions(
+                request.user.pk,
+                [petition],
+                CHANGE,
+                change_message=f"Requested the signature book {book.pk} ({book.language})",
+                single_object=True,
+            )
+            self.message_user(
+                request,
+                _("The signature book is being made; this page shows it when it is ready."),
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:signatures_signature_book"))
+        return self._page(
+            request,
+            "book.html",
+            _("Signature book"),
+            form=form,
+            books=SignatureBook.objects.select_related("petition", "requested_by").defer("pdf")[
+                :20
+            ],
+        )
+
+    def book_pdf_view(self, request, book_id):
+        if not request.user.has_perm("signatures.signature_book"):
+            raise PermissionDenied
+        book = get_object_or_404(
+            SignatureBook.objects.select_related("petition"),
+            pk=book_id,
+            status=SignatureBook.Status.READY,
+        )
+        LogEntry.objects.log_actions(
+            request.user.pk,
+            [book.petition],
+            CHANGE,
+            change_message=f"Downloaded the signature book {book.pk} "
+            f"({book.signatures} signatures)",
+            single_object=True,
+        )
+        response = HttpResponse(bytes(book.pdf), content_type="application/pdf")
+        filename = f"{slugify(book.petition.slug)}-signatures-{book.language}-{book.pk}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -109,5 +109,27 @@ class Migration(migrations.Migration):
             model_name='paperbatch',
             constraint=models.UniqueConstraint(fields=('petition', 'digest'), name='paper_batch_once'),
         ),
+        migrations.CreateModel(
+            name='SignatureBook',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('language', models.CharField(max_length=10, verbose_name='language')),
+                ('status', models.CharField(choices=[('queued', 'Being made'), ('ready', 'Ready'), ('failed', 'Failed')], default='queued', max_length=6, verbose_name='status')),
+                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
+                ('signatures', models.PositiveIntegerField(default=0, verbose_name='signatures')),
+                ('pages', models.PositiveIntegerField(default=0, verbose_name='pages')),
+                ('pdf', models.BinaryField(null=True, verbose_name='PDF')),
+                ('petition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='petitions.petition', verbose_name='petition')),
+                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+            ],
+            options={
+                'verbose_name': 'signature book',
+                'verbose_name_plural': 'signature books',
+                'ordering': ['-requested_at'],
+                'default_permissions': (),
+            },
+        ),
+    
         migrations.RunPython(grant_organizers, revoke_organizers),
     ]
