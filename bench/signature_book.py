@@ -18,6 +18,8 @@ from export_memory import DB_SERVER, database
 
 DB_NAME = "petition_bench_book"
 os.environ["DATABASE_URL"] = f"{DB_SERVER}/{DB_NAME}"
+# As the worker (a manage.py command) runs: no statement time limit.
+os.environ["DATABASE_STATEMENT_TIMEOUT"] = "0"
 SIZES = (10_000, 100_000)
 
 

@@ -141,9 +141,23 @@ def _text(pdf, petition):
         pdf.items(items)
 
 
+def _fit(pdf, text, width):
+    """`text`, cut to `width`: only a long name is measured, as most fit by far."""
+    if len(text) > 40:
+        while pdf.get_string_width(text) > width:
+            text = text[:-1]
+    return text
+
+
 def _signers(pdf, petition, by_region):
-    name_width = pdf.epw - NUMBER_WIDTH - REGION_WIDTH
+    # Rows are drawn with text() and a rule under them, five times faster than cell(): at
+    # 100,000 signers that is the difference between one minute and five.
+    name_x = pdf.l_margin + NUMBER_WIDTH
+    region_x = pdf.w - pdf.r_margin - REGION_WIDTH
+    bottom = pdf.h - pdf.b_margin
     erased = gettext("(name erased)")
+    pdf.set_draw_color(200)
+    pdf.set_line_width(0.2)
     number = 0
     for code, label in Region.choices:
         if not by_region.get(code):
@@ -151,7 +165,8 @@ def _signers(pdf, petition, by_region):
         pdf.add_page()
         pdf.heading(f"{label}: {_number(by_region[code])}", size=13)
         pdf.set_font(FONT, "", 10)
-        label = str(label)
+        label = _fit(pdf, str(label), REGION_WIDTH)
+        y = pdf.get_y()
         names = (
             Signature.objects.counted()
             .filter(petition=petition, region=code)
@@ -160,11 +175,17 @@ def _signers(pdf, petition, by_region):
             .iterator(chunk_size=CHUNK)
         )
         for name in names:
+            if y + ROW_HEIGHT > bottom:
+                pdf.add_page()
+                pdf.set_font(FONT, "", 10)
+                y = pdf.t_margin
             number += 1
-            pdf.cell(NUMBER_WIDTH, ROW_HEIGHT, _number(number), border="B")
-            # A long name is cut to its column rather than spilling into the region's.
-            pdf.cell(name_width, ROW_HEIGHT, name or erased, border="B", new_x="RIGHT")
-            pdf.cell(REGION_WIDTH, ROW_HEIGHT, label, border="B", new_x="LMARGIN", new_y="NEXT")
+            baseline = y + ROW_HEIGHT - 1.8
+            pdf.text(pdf.l_margin, baseline, _number(number))
+            pdf.text(name_x, baseline, _fit(pdf, name or erased, region_x - name_x - 2))
+            pdf.text(region_x, baseline, label)
+            pdf.line(pdf.l_margin, y + ROW_HEIGHT, pdf.w - pdf.r_margin, y + ROW_HEIGHT)
+            y += ROW_HEIGHT
     return number
 
 
