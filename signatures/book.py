@@ -31,6 +31,7 @@ ROW_HEIGHT = 6
 NUMBER_WIDTH = 22
 REGION_WIDTH = 55
 CHUNK = 2000
+PAGES_ALIAS = "{total-pages}"
 
 
 class _Document(FPDF):
@@ -44,12 +45,15 @@ class _Document(FPDF):
         self.set_margins(18, 16, 18)
         self.set_text_color(*INK)
         self.page_label = gettext("Page %(page)s of %(pages)s")
+        # The total is written in at the end, into the room its alias takes: a long alias
+        # leaves room for a book of 100,000 pages and more.
+        self.alias_nb_pages(PAGES_ALIAS)
 
     def footer(self):
         self.set_y(-13)
         self.set_font(FONT, size=8)
         self.set_text_color(*MUTED)
-        self.cell(0, 6, self.page_label % {"page": self.page_no(), "pages": "{nb}"}, align="C")
+        self.cell(0, 6, self.page_label % {"page": self.page_no(), "pages": PAGES_ALIAS}, align="C")
         self.set_text_color(*INK)
 
     def heading(self, text, size=14):
