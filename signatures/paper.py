@@ -21,6 +21,9 @@ from .forms import PersonNameField
 from .models import PaperBatch, Region, Signature, Source
 
 MAX_ROWS = 20_000
+# The checked text comes back with the confirmation as a form field: it must stay within
+# Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), and 20,000 rows take about 1 MB.
+MAX_BYTES = 2_000_000
 COLUMNS = 4
 # A first row naming the columns, in either language, is a header, not a signature.
 HEADER_NAMES = {"name", "имя", "фио", "ф.и.о."}
@@ -113,14 +116,19 @@ def read(text):
     except csv.Error:
         dialect = csv.excel
     rows = []
-    for line, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if not rows and line == 1 and cells[0].strip().casefold() in HEADER_NAMES:
-            continue
-        if len(rows) == MAX_ROWS:
-            return Sheet(text, rows, _("A file may hold at most %(max)d rows.") % {"max": MAX_ROWS})
-        rows.append(_check(line, cells))
+    try:
+        for line, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if not rows and line == 1 and cells[0].strip().casefold() in HEADER_NAMES:
+                continue
+            if len(rows) == MAX_ROWS:
+                error = _("A file may hold at most %(max)d rows.") % {"max": MAX_ROWS}
+                return Sheet(text, rows, error)
+            rows.append(_check(line, cells))
+    except csv.Error:
+        # A cell over the csv module's size limit: no spreadsheet writes one.
+        return Sheet(text, [], _("The file cannot be read as CSV."))
     if not rows:
         return Sheet(text, rows, _("The file holds no signatures."))
     return Sheet(text, rows)

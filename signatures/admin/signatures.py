@@ -75,6 +75,11 @@ class PaperUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload = data.get("file")
+        if upload and upload.size > paper.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB: split it in two.")
+                % {"size": paper.MAX_BYTES // 1_000_000}
+            )
         if upload:
             text = paper.decode(upload.read())
             if text is None:
@@ -122,6 +127,7 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
         "region",
         language_name,
         "show_name",
+        "source",
         "created_at",
         "confirmed_at",
     ]

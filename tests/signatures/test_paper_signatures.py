@@ -141,3 +141,20 @@ def test_only_organizers_enter_paper_signatures(request, user, petition):
 
 def test_a_moderator_is_refused(moderator_staff, petition):
     assert moderator_staff.get(URL).status_code == 403
+
+
+def test_the_statistics_show_paper_signatures_under_their_own_name(organizer_staff, petition):
+    confirm(organizer_staff, petition, upload(organizer_staff, petition, GOOD))
+
+    page = organizer_staff.get("/admin/signatures/signature/statistics/", {"petition": petition.pk})
+
+    assert page.context["stats"]["by_language"] == [("On paper", 3)]
+
+
+def test_a_file_too_large_or_unreadable_as_csv_is_refused_with_a_message(organizer_staff, petition):
+    too_large = upload(organizer_staff, petition, "Aigul K.,osh,2026-11-20,1\n" * 90_000)
+    unreadable = upload(organizer_staff, petition, f'"{"x" * 200_000}",osh,2026-11-20,1\n')
+
+    assert too_large.status_code == 200 and "larger than 2 MB" in too_large.text
+    assert unreadable.status_code == 200 and "cannot be read as CSV" in unreadable.text
+    assert not Signature.objects.exists()
