@@ -51,10 +51,6 @@ def _regions_key(petition_id):
     return f"signatures:regions:{petition_id}"
 
 
-def _sources_key(petition_id):
-    return f"signatures:sources:{petition_id}"
-
-
 def forget(petition_id):
     """Drop every cached figure of the petition, so a person who just confirmed sees
     themselves counted."""
@@ -63,7 +59,6 @@ def forget(petition_id):
             _count_key(petition_id),
             _recent_key(petition_id),
             _regions_key(petition_id),
-            _sources_key(petition_id),
         ]
     )
 
@@ -249,24 +244,30 @@ def recent_public_signers(petition, limit=8):
     return signers
 
 
-def region_counts(petition):
-    """{region code: counted signatures}, behind the same short cache as the count."""
+def _counted(petition):
+    """{(region code, source): counted signatures}, behind the same short cache as the count:
+    one read gives both the region figures and the online and paper ones."""
     key = _regions_key(petition.pk)
     counts = cache.get(key)
     if counts is None:
-        counts = totals("region", petition=petition, status=Signature.Status.CONFIRMED)
+        counts = totals("region", "source", petition=petition, status=Signature.Status.CONFIRMED)
         cache.set(key, counts, settings.PUBLIC_COUNT_CACHE_SECONDS)
     return counts
 
 
+def region_counts(petition):
+    """{region code: counted signatures}."""
+    counts = Counter()
+    for (region, _source), signatures in _counted(petition).items():
+        counts[region] += signatures
+    return dict(counts)
+
+
 def source_counts(petition):
-    """{"online": counted signatures, "paper": counted paper ones}, behind the same cache."""
-    key = _sources_key(petition.pk)
-    counts = cache.get(key)
-    if counts is None:
-        counts = {source: 0 for source in Source.values}
-        counts |= totals("source", petition=petition, status=Signature.Status.CONFIRMED)
-        cache.set(key, counts, settings.PUBLIC_COUNT_CACHE_SECONDS)
+    """{"online": counted signatures, "paper": counted paper ones}."""
+    counts = dict.fromkeys(Source.values, 0)
+    for (_region, source), signatures in _counted(petition).items():
+        counts[source] += signatures
     return counts
 
 
