@@ -19,7 +19,7 @@ TEST := DEBUG=false SECURE_SSL_REDIRECT=false CAPTCHA=off \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench bench-export bench-mailing resilience quality install widget lint format messages makemessages check-migrations static clean
+.PHONY: run test bench bench-export bench-mailing bench-book resilience quality install widget lint format messages makemessages check-migrations static clean
 
 .venv/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv==$(UV_VERSION)
@@ -65,6 +65,10 @@ resilience: install messages static
 # Time and memory of a mailing to 1,000 and 100,000 signers, to files; stops by itself.
 bench-mailing: install messages
 	$(PY) -m bench.mailing_bench
+
+# Time and memory of the signature book at 10,000 and 100,000 signers; stops by itself.
+bench-book: install messages
+	$(PY) -m bench.signature_book
 
 # Page quality in Chromium against gunicorn + PostgreSQL: a visitor signs and confirms, axe-core,
 # the Nu HTML Checker, Lighthouse and the page's weight; stops by itself (about three minutes).

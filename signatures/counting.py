@@ -1,8 +1,8 @@
 """The public count, the region and per-day figures, and the public list of signers.
 
 Every figure is a sum over a small counts table (one row per petition, status, region,
-language and day), never a COUNT over the signatures: that costs a second at five million
-rows. The table is kept exact without a hot counter row:
+language, source (online or paper) and day), never a COUNT over the signatures: that costs
+a second at five million rows. The table is kept exact without a hot counter row:
 
 - each change of a signature's bucket appends a row to SignatureCountChange in the
   transaction that makes it (`signed` for a new signature, `recorded` around a transition);
@@ -26,9 +26,9 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from .models import Signature, SignatureCount, SignatureCountChange
+from .models import Signature, SignatureCount, SignatureCountChange, Source
 
-BUCKET = ["petition_id", "status", "region", "language", "day"]
+BUCKET = ["petition_id", "status", "region", "language", "source", "day"]
 # One number for every process of the site, so that one folds (or rebuilds) at a time.
 _FOLD_LOCK = 0x5167_C0DE
 FOLD_SECONDS = 5
@@ -55,7 +55,11 @@ def forget(petition_id):
     """Drop every cached figure of the petition, so a person who just confirmed sees
     themselves counted."""
     cache.delete_many(
-        [_count_key(petition_id), _recent_key(petition_id), _regions_key(petition_id)]
+        [
+            _count_key(petition_id),
+            _recent_key(petition_id),
+            _regions_key(petition_id),
+        ]
     )
 
 
@@ -70,8 +74,19 @@ def signed(signature):
         status=signature.status,
         region=signature.region,
         language=signature.language,
+        source=signature.source,
         day=timezone.localtime(moment, timezone.get_default_timezone()).date(),
         change=1,
+    )
+    transaction.on_commit(_fold_now_and_then, robust=True)
+
+
+def entered(signatures):
+    """Count signatures just inserted together (a queryset), in the inserting transaction."""
+    _ids, buckets = _buckets(signatures)
+    SignatureCountChange.objects.bulk_create(
+        SignatureCountChange(**dict(zip(BUCKET, bucket, strict=True)), change=change)
+        for bucket, change in buckets.items()
     )
     transaction.on_commit(_fold_now_and_then, robust=True)
 
@@ -112,6 +127,7 @@ def fold():
     counts = SignatureCount._meta.db_table
     changes = SignatureCountChange._meta.db_table
     columns = ", ".join(BUCKET)
+    placeholders = ", ".join(["%s"] * (len(BUCKET) + 1))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_FOLD_LOCK])
@@ -122,7 +138,7 @@ def fold():
         for *bucket, change in cursor.fetchall():
             totals[tuple(bucket)] += change
         cursor.executemany(
-            f"INSERT INTO {counts} ({columns}, signatures) VALUES (%s, %s, %s, %s, %s, %s) "
+            f"INSERT INTO {counts} ({columns}, signatures) VALUES ({placeholders}) "
             f"ON CONFLICT ({columns}) "
             f"DO UPDATE SET signatures = {counts}.signatures + excluded.signatures",
             [(*bucket, change) for bucket, change in totals.items() if change],
@@ -167,13 +183,20 @@ def recount(apps):
     counts = apps.get_model("signatures", "SignatureCount")
     apps.get_model("signatures", "SignatureCountChange").objects.all().delete()
     counts.objects.all().delete()
+    # The bucket as the model of `apps` has it: the migration that adds the table predates
+    # the source column.
+    bucket = [name for name in BUCKET if _has_field(counts, name.removesuffix("_id"))]
     counts.objects.bulk_create(
-        counts(**dict(zip(BUCKET, row[:-1], strict=True)), signatures=row[-1])
+        counts(**dict(zip(bucket, row[:-1], strict=True)), signatures=row[-1])
         for row in signatures.objects.annotate(day=signature_day())
-        .values_list(*BUCKET)
+        .values_list(*bucket)
         .annotate(Count("pk"))
         .order_by()
     )
+
+
+def _has_field(model, name):
+    return any(field.name == name for field in model._meta.get_fields())
 
 
 # Readers
@@ -221,13 +244,30 @@ def recent_public_signers(petition, limit=8):
     return signers
 
 
-def region_counts(petition):
-    """{region code: counted signatures}, behind the same short cache as the count."""
+def _counted(petition):
+    """{(region code, source): counted signatures}, behind the same short cache as the count:
+    one read gives both the region figures and the online and paper ones."""
     key = _regions_key(petition.pk)
     counts = cache.get(key)
     if counts is None:
-        counts = totals("region", petition=petition, status=Signature.Status.CONFIRMED)
+        counts = totals("region", "source", petition=petition, status=Signature.Status.CONFIRMED)
         cache.set(key, counts, settings.PUBLIC_COUNT_CACHE_SECONDS)
+    return counts
+
+
+def region_counts(petition):
+    """{region code: counted signatures}."""
+    counts = Counter()
+    for (region, _source), signatures in _counted(petition).items():
+        counts[region] += signatures
+    return dict(counts)
+
+
+def source_counts(petition):
+    """{"online": counted signatures, "paper": counted paper ones}."""
+    counts = dict.fromkeys(Source.values, 0)
+    for (_region, source), signatures in _counted(petition).items():
+        counts[source] += signatures
     return counts
 
 
@@ -238,5 +278,6 @@ def public_figures(petition):
         "goal": petition.goal,
         "is_open": petition.is_open,
         "confirmed_count": public_count(petition),
+        "paper_count": source_counts(petition)[Source.PAPER],
         "generated_at": timezone.now().isoformat(timespec="seconds"),
     }

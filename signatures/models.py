@@ -122,6 +122,11 @@ class EncryptedEmail:
         return privacy.decrypt(self.email_encrypted)
 
 
+class Source(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("On paper")
+
+
 class Signature(EncryptedEmail, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending confirmation")
@@ -157,6 +162,18 @@ class Signature(EncryptedEmail, models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Paper signatures have no email, address or language: an organizer entered them from a
+    # numbered sheet, in a batch that records who and when (PaperBatch).
+    source = models.CharField(_("source"), max_length=6, choices=Source, default=Source.ONLINE)
+    sheet = models.CharField(_("sheet number"), max_length=20, blank=True)
+    paper_batch = models.ForeignKey(
+        "PaperBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("entered in batch"),
+    )
 
     objects = SignatureQuerySet.as_manager()
 
@@ -164,7 +181,11 @@ class Signature(EncryptedEmail, models.Model):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["-created_at"]
-        permissions = [("export_emails", _("Can export signers' email addresses"))]
+        permissions = [
+            ("export_emails", _("Can export signers' email addresses")),
+            ("enter_paper", _("Can enter paper signatures")),
+            ("signature_book", _("Can make and download the signature book")),
+        ]
         constraints = [
             # One signature per person and petition, enforced on the keyed hash of the
             # normalised email, so the database needs no plaintext for it.
@@ -185,6 +206,12 @@ class Signature(EncryptedEmail, models.Model):
             models.CheckConstraint(
                 condition=Q(emails_delivered__lte=F("emails_sent")),
                 name="signature_delivered_within_queued",
+            ),
+            # A paper signature comes from a batch, has no email and is never emailed.
+            models.CheckConstraint(
+                condition=Q(source="online", paper_batch__isnull=True)
+                | Q(source="paper", paper_batch__isnull=False, email_hash="", emails_sent=0),
+                name="signature_paper_from_batch",
             ),
         ]
         indexes = [
@@ -519,6 +546,7 @@ class SignatureBucket(models.Model):
     status = models.CharField(max_length=12, choices=Signature.Status)
     region = models.CharField(max_length=20)
     language = models.CharField(max_length=10)
+    source = models.CharField(max_length=6, choices=Source, default=Source.ONLINE)
     # The signer's day: that of the confirmation, before it that of the signing (local time).
     day = models.DateField()
 
@@ -526,7 +554,10 @@ class SignatureBucket(models.Model):
         abstract = True
 
     def __str__(self):
-        return f"{self.petition_id} {self.status} {self.region} {self.language} {self.day}"
+        return (
+            f"{self.petition_id} {self.status} {self.region} {self.language} {self.source} "
+            f"{self.day}"
+        )
 
 
 class SignatureCount(SignatureBucket):
@@ -542,7 +573,7 @@ class SignatureCount(SignatureBucket):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["petition", "status", "region", "language", "day"],
+                fields=["petition", "status", "region", "language", "source", "day"],
                 name="signature_count_bucket",
             ),
         ]
@@ -667,3 +698,73 @@ class Unsubscribe(models.Model):
 
     def __str__(self):
         return self.email_hash[:16]
+
+
+class PaperBatch(models.Model):
+    """Paper signatures entered together from one uploaded file: who entered them, and when.
+
+    The file's digest is unique per petition, so a form sent twice stores its rows once.
+    """
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="+", verbose_name=_("petition")
+    )
+    digest = models.CharField(_("file digest"), max_length=64, editable=False)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("batch of paper signatures")
+        verbose_name_plural = _("batches of paper signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "digest"], name="paper_batch_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.entered_at:%Y-%m-%d %H:%M})"
+
+
+class SignatureBook(models.Model):
+    """A petition's signature book for parliament, as a PDF the worker made.
+
+    Kept in the database, like the organizations' logos, so the site needs no file storage;
+    each request makes a new book, and the older ones stay for the record.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be made")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="+", verbose_name=_("petition")
+    )
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(_("status"), max_length=6, choices=Status, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    signatures = models.PositiveIntegerField(_("signatures"), default=0)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    pdf = models.BinaryField(_("PDF"), null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("signature book")
+        verbose_name_plural = _("signature books")
+        ordering = ["-requested_at"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.petition_id} {self.language} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from .counting import totals
-from .models import Comment, Region, Signature, language_name
+from .models import Comment, Region, Signature, Source, language_name
 
 CHART_DAYS = 60
 CHART_WIDTH = 720
@@ -77,7 +77,8 @@ def summary(petition=None):
             for region, signatures in by_region.most_common()
         ],
         "by_language": [
-            (language_name(language), signatures)
+            # Paper signatures, and only they, have no language.
+            (language_name(language) if language else Source.PAPER.label, signatures)
             for language, signatures in by_language.most_common()
         ],
         "chart": bar_chart(per_day),

@@ -202,3 +202,28 @@ def send_mailing(mailing_id, attempt=0):
         return
     if next_batch is not None:
         enqueue_at(send_mailing, next_batch, mailing_id)
+
+
+@task()
+def make_signature_book(book_id):
+    """Make a requested signature book and store it; a book made already is left alone."""
+    from .book import render
+    from .models import SignatureBook
+
+    book = SignatureBook.objects.filter(pk=book_id, status=SignatureBook.Status.QUEUED).first()
+    if book is None:
+        return
+    try:
+        pdf, signatures, pages = render(book.petition_id, book.language)
+    except Exception:
+        SignatureBook.objects.filter(pk=book_id).update(
+            status=SignatureBook.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    SignatureBook.objects.filter(pk=book_id, status=SignatureBook.Status.QUEUED).update(
+        status=SignatureBook.Status.READY,
+        pdf=pdf,
+        signatures=signatures,
+        pages=pages,
+        finished_at=timezone.now(),
+    )

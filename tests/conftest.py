@@ -87,18 +87,29 @@ def organizer_client(organizer):
     return verify(Client(), organizer, organizer.totpdevice_set.get())
 
 
-@pytest.fixture
-def organizer_staff(client, db):
-    """`client`, logged in to the admin (in English) as a member of the "Organizer" group."""
+def _staff(client, username, group):
+    """`client`, logged in to the admin (in English) as a member of `group`."""
     from django.contrib.auth.models import Group, User
 
     from tests.organizers import verify
 
-    user = User.objects.create_user("staffer", password="a-long-password-1", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organizer"))
+    user = User.objects.create_user(username, password="a-long-password-1", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
     verify(client, user, user.totpdevice_set.create(name="phone", confirmed=True))
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def organizer_staff(client, db):
+    """`client`, logged in to the admin (in English) as a member of the "Organizer" group."""
+    return _staff(client, "staffer", "Organizer")
+
+
+@pytest.fixture
+def moderator_staff(client, db):
+    """`client`, logged in to the admin (in English) as a member of the "Moderator" group."""
+    return _staff(client, "moderator", "Moderator")
 
 
 @pytest.fixture

@@ -3,10 +3,11 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,9 +17,10 @@ from django.utils.translation import ngettext
 
 from petitions.models import Petition
 
-from .. import privacy, signing, statistics
+from .. import paper, privacy, signing, statistics
 from ..export import DELIMITERS, csv_response
-from ..models import Signature
+from ..models import Signature, SignatureBook
+from ..tasks import make_signature_book
 from .columns import LanguageFilter, PetitionColumnMixin, language_name
 
 
@@ -56,6 +58,45 @@ class BulkInvalidationForm(forms.Form):
         return found
 
 
+class PaperUploadForm(forms.Form):
+    petition = forms.ModelChoiceField(Petition.objects.all(), label=_("Petition"))
+    file = forms.FileField(
+        label=_("CSV file"),
+        required=False,
+        help_text=_(
+            "One signature per row: name, region, date, sheet number. Separated by commas "
+            "or semicolons, saved as UTF-8; a first row of column names is skipped."
+        ),
+    )
+    # The checked file's text, sent back with the confirmation: the preview stores nothing.
+    text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    filename = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload and upload.size > paper.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB: split it in two.")
+                % {"size": paper.MAX_BYTES // 1_000_000}
+            )
+        if upload:
+            text = paper.decode(upload.read())
+            if text is None:
+                raise forms.ValidationError(
+                    _("The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")
+                )
+            data["text"], data["filename"] = text, upload.name
+        elif not data.get("text"):
+            raise forms.ValidationError(_("Choose a CSV file."))
+        return data
+
+
+class SignatureBookForm(forms.Form):
+    petition = forms.ModelChoiceField(Petition.objects.all(), label=_("Petition"))
+    language = forms.ChoiceField(label=_("Language of the text"), choices=settings.LANGUAGES)
+
+
 class PetitionChoiceForm(forms.Form):
     """The statistics page's choice: a petition's id, read as a form reads it, so an id that
     is no number (or no petition) is no choice rather than an error."""
@@ -86,10 +127,19 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
         "region",
         language_name,
         "show_name",
+        "source",
         "created_at",
         "confirmed_at",
     ]
-    list_filter = ["status", "petition", "region", LanguageFilter, "show_name", "wants_updates"]
+    list_filter = [
+        "status",
+        "source",
+        "petition",
+        "region",
+        LanguageFilter,
+        "show_name",
+        "wants_updates",
+    ]
     list_select_related = ["petition"]
     date_hierarchy = "created_at"
     search_fields = ["name"]
@@ -112,6 +162,9 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
         "confirmed_at",
         "withdrawn_at",
         "anonymised_at",
+        "source",
+        "sheet",
+        "paper_batch",
     ]
 
     @admin.display(description="#", ordering="pk")
@@ -202,7 +255,11 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"can_bulk_invalidate": self.has_change_permission(request)}
+        extra_context = {
+            "can_bulk_invalidate": self.has_change_permission(request),
+            "can_enter_paper": request.user.has_perm("signatures.enter_paper"),
+            "can_make_book": request.user.has_perm("signatures.signature_book"),
+        }
         return super().changelist_view(request, extra_context)
 
     # Views of their own
@@ -217,6 +274,13 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
                 "bulk-invalidate/",
                 view(self.bulk_invalidate_view),
                 name="signatures_signature_bulk_invalidate",
+            ),
+            path("paper/", view(self.paper_view), name="signatures_signature_paper"),
+            path("book/", view(self.book_view), name="signatures_signature_book"),
+            path(
+                "book/<int:book_id>/pdf/",
+                view(self.book_pdf_view),
+                name="signatures_signature_book_pdf",
             ),
             *super().get_urls(),
         ]
@@ -320,3 +384,110 @@ class SignatureAdmin(PetitionColumnMixin, admin.ModelAdmin):
             messages.SUCCESS,
         )
         return redirect(reverse("admin:signatures_signature_changelist"))
+
+    def paper_view(self, request):
+        """Upload a CSV of paper signatures, see every row and its errors, then enter them."""
+        if not request.user.has_perm("signatures.enter_paper"):
+            raise PermissionDenied
+        form = PaperUploadForm(request.POST or None, request.FILES or None)
+        if not form.is_valid():
+            return self._page(request, "paper.html", _("Enter paper signatures"), form=form)
+        petition = form.cleaned_data["petition"]
+        sheet = paper.read(form.cleaned_data["text"])
+        if "confirm" not in request.POST or not sheet.valid:
+            # The preview: the rows travel back with the confirmation, unchanged.
+            form = PaperUploadForm(
+                initial={
+                    "petition": petition,
+                    "text": sheet.text,
+                    "filename": form.cleaned_data["filename"],
+                }
+            )
+            return self._page(
+                request, "paper.html", _("Enter paper signatures"), form=form, sheet=sheet
+            )
+        batch = paper.enter(
+            petition, sheet, user=request.user, filename=form.cleaned_data["filename"]
+        )
+        if batch is None:
+            self.message_user(
+                request, _("This file was already entered; nothing was added."), messages.WARNING
+            )
+        else:
+            LogEntry.objects.log_actions(
+                request.user.pk,
+                [petition],
+                ADDITION,
+                change_message=f"Entered {len(sheet.rows)} paper signatures "
+                f"from {batch.filename or 'a file'} (batch {batch.pk})",
+                single_object=True,
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d paper signature entered.",
+                    "%(count)d paper signatures entered.",
+                    len(sheet.rows),
+                )
+                % {"count": len(sheet.rows)},
+                messages.SUCCESS,
+            )
+        changelist = reverse("admin:signatures_signature_changelist")
+        return redirect(f"{changelist}?source=paper&petition__id__exact={petition.pk}")
+
+    def book_view(self, request):
+        """Request a signature book (the worker makes it) and download the ones made."""
+        if not request.user.has_perm("signatures.signature_book"):
+            raise PermissionDenied
+        form = SignatureBookForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            petition = form.cleaned_data["petition"]
+            book = SignatureBook.objects.create(
+                petition=petition,
+                language=form.cleaned_data["language"],
+                requested_by=request.user,
+            )
+            make_signature_book.enqueue(book.pk)
+            LogEntry.objects.log_actions(
+                request.user.pk,
+                [petition],
+                CHANGE,
+                change_message=f"Requested the signature book {book.pk} ({book.language})",
+                single_object=True,
+            )
+            self.message_user(
+                request,
+                _("The signature book is being made; this page shows it when it is ready."),
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:signatures_signature_book"))
+        return self._page(
+            request,
+            "book.html",
+            _("Signature book"),
+            form=form,
+            books=SignatureBook.objects.select_related("petition", "requested_by").defer("pdf")[
+                :20
+            ],
+        )
+
+    def book_pdf_view(self, request, book_id):
+        if not request.user.has_perm("signatures.signature_book"):
+            raise PermissionDenied
+        book = get_object_or_404(
+            SignatureBook.objects.select_related("petition"),
+            pk=book_id,
+            status=SignatureBook.Status.READY,
+        )
+        LogEntry.objects.log_actions(
+            request.user.pk,
+            [book.petition],
+            CHANGE,
+            change_message=f"Downloaded the signature book {book.pk} "
+            f"({book.signatures} signatures)",
+            single_object=True,
+        )
+        response = HttpResponse(bytes(book.pdf), content_type="application/pdf")
+        filename = f"{slugify(book.petition.slug)}-signatures-{book.language}-{book.pk}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

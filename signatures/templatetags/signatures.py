@@ -3,7 +3,7 @@ from django.conf import settings
 
 from signatures import commenting
 from signatures.captcha import RecaptchaField, altcha_settings
-from signatures.counting import public_count, recent_public_signers
+from signatures.counting import public_count, recent_public_signers, source_counts
 from signatures.forms import CommentForm, SignatureForm
 from signatures.models import Region
 
@@ -29,10 +29,15 @@ def signature_panel(context, petition, form=None):
 
 @register.inclusion_tag("includes/counter.html")
 def signature_counter(petition, count=None):
-    """The count, a bar toward the next milestone, and the goal."""
+    """The count, online and on paper when there are paper signatures, a bar toward the next
+    milestone, and the goal."""
     if count is None:
         count = public_count(petition)
-    return {"petition": petition, "progress": petition.progress(count)}
+    return {
+        "petition": petition,
+        "progress": petition.progress(count),
+        "sources": source_counts(petition),
+    }
 
 
 @register.inclusion_tag("includes/comment_thread.html", takes_context=True)

@@ -169,7 +169,15 @@ def test_the_count_endpoint_is_json_with_a_short_public_cache(client, petition):
     assert data["confirmed_count"] == 1
     assert data["goal"] == 100
     assert data["is_open"] is True
-    assert set(data) == {"slug", "confirmed_count", "goal", "is_open", "generated_at", "count"}
+    assert set(data) == {
+        "slug",
+        "confirmed_count",
+        "paper_count",
+        "goal",
+        "is_open",
+        "generated_at",
+        "count",
+    }
 
 
 def test_both_json_documents_name_the_same_figures_alike(client, petition):

@@ -1,0 +1,105 @@
+"""Time and memory of the signature book at 10,000 and 100,000 confirmed signers.
+
+Creates a throwaway database, bulk-inserts confirmed signatures spread over the regions
+(PostgreSQL writes them itself), recounts, then makes the book as the worker does
+(signatures.book.render) twice per size: once for the time and the process's peak resident
+memory, once under tracemalloc for Python's peak allocation. Run it with `make bench-book`;
+it stops by itself. The last line sums it up:
+    signers=… seconds=… pages=… pdf_mb=… peak_mib=… rss_mib=…
+"""
+
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+
+from ops.production import production_env, throwaway_database
+
+DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = os.environ.get("BENCH_BOOK_DB_NAME", "petition_bench_book")
+SIZES = (10_000, 100_000)
+
+
+def fill(petition_id, rows):
+    from django.db import connection
+
+    from signatures.counting import rebuild
+    from signatures.models import Region
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM signatures_signature")
+        cursor.execute(
+            """
+            INSERT INTO signatures_signature (petition_id, status, name, email_encrypted,
+                email_hash, region, show_name, wants_updates, language, ip_hash, email_domain,
+                invalidation_reason, emails_sent, emails_delivered, created_at, confirmed_at,
+                source, sheet)
+            SELECT %s, 'confirmed', 'Айгүл Өмүрбекова ' || n, '', md5(n::text),
+                (%s::text[])[1 + n %% %s], false, false, 'ru', '', 'example.org', '', 1, 1,
+                now() - n * interval '1 second', now() - n * interval '1 second', 'online', ''
+            FROM generate_series(1, %s) AS n
+            """,
+            (petition_id, Region.values, len(Region.values), rows),
+        )
+    rebuild()
+
+
+def main():
+    with (
+        tempfile.TemporaryDirectory(prefix="petition-book-") as workdir,
+        throwaway_database(DB_NAME, DB_SERVER) as database_url,
+    ):
+        os.environ.update(
+            production_env(
+                database_url=database_url,
+                workdir=workdir,
+                DJANGO_SETTINGS_MODULE="petition_site.settings",
+                LOG_LEVEL="WARNING",
+                # As the worker (a manage.py command) runs: no statement time limit.
+                DATABASE_STATEMENT_TIMEOUT="0",
+            )
+        )
+        try:
+            _run()
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+    return 0
+
+
+def _run():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from petitions.models import Petition
+    from signatures.book import render
+
+    call_command("migrate", verbosity=0)
+    call_command("load_petition", verbosity=0)
+    petition = Petition.objects.get()
+    for rows in SIZES:
+        fill(petition.pk, rows)
+        started = time.perf_counter()
+        pdf, listed, pages = render(petition.pk, "ru")
+        seconds = time.perf_counter() - started
+        rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        del pdf
+        tracemalloc.start()
+        pdf, _listed, _pages = render(petition.pk, "ru")
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(
+            f"signers={listed} seconds={seconds:.1f} pages={pages} "
+            f"pdf_mb={len(pdf) / 1e6:.1f} peak_mib={peak / 2**20:.1f} rss_mib={rss_mib:.0f}",
+            flush=True,
+        )
+        assert listed == rows
+
+
+if __name__ == "__main__":
+    sys.exit(main())
