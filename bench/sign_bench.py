@@ -151,13 +151,13 @@ REGIONS = "{bishkek,osh-city,batken,chuy,jalal-abad,naryn,osh,talas,issyk-kul,ab
 SEED_SQL = """
 INSERT INTO signatures_signature (
     petition_id, status, name, email_encrypted, email_hash, email_domain, region, show_name,
-    wants_updates, language, ip_hash, invalidation_reason, emails_sent, created_at,
-    confirmed_at)
+    wants_updates, language, ip_hash, invalidation_reason, emails_sent, emails_delivered,
+    created_at, confirmed_at)
 SELECT %(petition)s, 'confirmed', 'Seed Signer', '',
     encode(sha256(('seed-' || i)::text::bytea), 'hex'), 'example.org',
     (%(regions)s::text[])[(1 + i %% 10)::int], i %% 3 = 0, i %% 2 = 0,
     CASE WHEN i %% 4 = 0 THEN 'en' ELSE 'ru' END,
-    encode(sha256(('seed-ip-' || i / 4)::text::bytea), 'hex'), '', 1,
+    encode(sha256(('seed-ip-' || i / 4)::text::bytea), 'hex'), '', 1, 1,
     moment, moment + interval '10 minutes'
 FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS i,
     LATERAL (SELECT now() - interval '61 days'
