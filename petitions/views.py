@@ -1,10 +1,11 @@
 import segno
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, cache_page
 
 from signatures.captcha import with_captcha_csp
 from signatures.counting import public_count, public_figures, region_counts
@@ -13,6 +14,16 @@ from . import sharing
 from .models import Petition
 
 OG_LOCALES = {"ru": "ru_RU", "en": "en_US", "ky": "ky_KG"}
+# The whole page is one for every visitor (no cookie, no token: petition_site.csrf), so a
+# shared cache may keep it as long as its count may be stale.
+PAGE_CACHE_SECONDS = settings.PUBLIC_COUNT_CACHE_SECONDS
+
+
+def public_page(view):
+    """Serve the page from the shared cache (keyed by its full address and the language) and
+    let proxies keep it as long; browsers check again each time (README: "The page cache")."""
+    view = cache_control(public=True, max_age=0, s_maxage=PAGE_CACHE_SECONDS)(view)
+    return cache_page(PAGE_CACHE_SECONDS, key_prefix="page")(view)
 
 
 def _render_petition(request, petition):
@@ -37,6 +48,7 @@ def _render_petition(request, petition):
 
 
 @with_captcha_csp
+@public_page
 def home(request):
     # Which petition is featured, from a cache of a few seconds like the petition itself.
     slug = cache.get_or_set(
@@ -48,6 +60,7 @@ def home(request):
 
 
 @with_captcha_csp
+@public_page
 def detail(request, slug):
     return _render_petition(request, Petition.objects.get_published_or_404(slug))
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("petitions/<slug:slug>/check-your-email/", views.check_email, name="check_email"),
     path("petitions/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("petitions/<slug:slug>/comment/", views.comment, name="comment"),
+    path("petitions/<slug:slug>/comment/sent/", views.comment_sent, name="comment_sent"),
     # The emailed links: their routes and names come from signatures.links.
     path(links.STOP_REPLIES.route, views.stop_replies, name=links.STOP_REPLIES.kind),
     path(links.CONFIRM.route, views.confirm, name=links.CONFIRM.kind),

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.signing import BadSignature, SignatureExpired
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from petition_site.csrf import same_origin_post
 from petitions.models import Petition
 
 from . import commenting, links, mailings, privacy, signing
@@ -20,6 +22,7 @@ from .forms import CommentForm, SignatureForm
 from .models import Comment, Signature
 
 
+@same_origin_post
 @with_captcha_csp
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, slug):
@@ -142,6 +145,7 @@ def withdraw(request, signature):
     return render(request, "signatures/withdraw.html", {"petition": signature.petition})
 
 
+@same_origin_post
 @with_captcha_csp
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment(request, slug):
@@ -151,7 +155,7 @@ def comment(request, slug):
         form = CommentForm(request.POST, petition=petition)
         if form.is_bot:
             messages.info(request, _("Your comment is awaiting moderation."))
-            return redirect(f"{petition.get_absolute_url()}#comments")
+            return redirect("signatures:comment_sent", slug=slug)
         if form.is_valid():
             return _post_comment(request, petition, form.cleaned_data)
         replying_to = commenting.approved_comment(petition, request.POST.get("parent"))
@@ -193,12 +197,29 @@ def _post_comment(request, petition, data):
         )
         response["Retry-After"] = str(limit.retry_after)
         return response
+    sent = reverse("signatures:comment_sent", kwargs={"slug": petition.slug})
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, _("Thank you. Your comment is published."))
-        return redirect(comment.get_absolute_url())
+        return redirect(f"{sent}?comment={comment.pk}")
     # Spam hears the same as everyone else.
     messages.info(request, _("Your comment is awaiting moderation."))
-    return redirect(f"{petition.get_absolute_url()}#comments")
+    return redirect(sent)
+
+
+@never_cache
+@require_safe
+def comment_sent(request, slug):
+    """What the poster hears after sending a comment: the petition page is the same for every
+    visitor (and cached), so the message is shown here, with the comment once it is published."""
+    petition = Petition.objects.get_published_or_404(slug)
+    return render(
+        request,
+        "signatures/comment_sent.html",
+        {
+            "petition": petition,
+            "comment": commenting.approved_comment(petition, request.GET.get("comment")),
+        },
+    )
 
 
 @_from_link(links.STOP_REPLIES, Comment.objects.select_related("petition"))

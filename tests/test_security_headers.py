@@ -55,7 +55,11 @@ def test_plain_http_is_redirected_to_https(client, seeded_petition, settings):
 
 
 def test_cookies_are_secure_http_only_and_same_site(client, petition):
-    response = client.get(f"/en/petitions/{petition.slug}/sign/", secure=True)
+    from signatures import links
+
+    # The public pages set none; an emailed link's page sets the CSRF cookie for its button.
+    token = links.CONFIRM.token(make_signature(petition).pk)
+    response = client.get(f"/en/signatures/confirm/{token}/", secure=True)
 
     cookie = response.cookies["csrftoken"]
     assert cookie["secure"] is True

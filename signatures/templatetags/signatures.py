@@ -16,7 +16,6 @@ def signature_panel(context, petition, form=None):
     regions = dict(Region.choices)
     return {
         "request": context["request"],
-        "csrf_token": context.get("csrf_token"),
         "csp_nonce": context.get("csp_nonce"),
         "petition": petition,
         "count": public_count(petition),
@@ -46,13 +45,11 @@ def comment_thread(context, petition):
     request = context["request"]
     return {
         "request": request,
-        "csrf_token": context.get("csrf_token"),
         "petition": petition,
         "page": commenting.thread_page(
             petition, request.GET.get("comments"), showing=request.GET.get("comment")
         ),
         "form": CommentForm(petition=petition),
-        "messages": context.get("messages"),
     }
 
 

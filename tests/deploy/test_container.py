@@ -30,7 +30,7 @@ def test_compose_defines_web_worker_postgres_and_a_one_off_migrate():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
 
     services = compose["services"]
-    assert set(services) == {"postgres", "migrate", "web", "worker"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker"}
     assert services["web"]["command"] == ["web"]
     assert services["worker"]["command"] == ["worker"]
     assert services["migrate"]["command"] == ["migrate"]
@@ -43,6 +43,10 @@ def test_compose_defines_web_worker_postgres_and_a_one_off_migrate():
     assert services["postgres"]["image"].startswith("postgres:")
     assert "postgres-data:/var/lib/postgresql/data" in services["postgres"]["volumes"]
     assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    # Every gunicorn worker shares one page cache; it keeps nothing on disk.
+    assert services["redis"]["image"].startswith("redis:7")
+    assert services["web"]["environment"]["CACHE_URL"].endswith("redis://redis:6379/0}")
+    assert services["web"]["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
 def test_every_variable_the_settings_read_is_in_env_example_and_the_readme():

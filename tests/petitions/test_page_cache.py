@@ -1,19 +1,27 @@
 """The petition page keeps the parts every visitor sees alike in the cache, never too long.
 
 What may change is part of each fragment's key: the petition's last save, whether it is
-open, the language, and for an empty form the CAPTCHA.
+open, the language, and for an empty form the CAPTCHA. (The whole page is cached for a few
+seconds too, tests/petitions/test_public_page.py; these tests forget it to see the fragments.)
 """
 
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.utils import timezone
+from django.test import RequestFactory
+from django.utils import timezone, translation
+from django.utils.cache import get_cache_key
 
 from tests.factories import make_petition, sign_data
 
 
 def _page(client, petition, language="en"):
-    response = client.get(f"/{language}/petitions/{petition.slug}/")
+    path = f"/{language}/petitions/{petition.slug}/"
+    with translation.override(language):
+        key = get_cache_key(RequestFactory().get(path), key_prefix="page", cache=cache)
+    if key:
+        cache.delete(key)
+    response = client.get(path)
     assert response.status_code == 200
     return response.content.decode()
 

@@ -33,7 +33,8 @@ def test_a_comment_is_stored_pending_and_only_its_poster_hears_it_awaits_moderat
 ):
     response = _post(client, petition)
 
-    assert response.redirect_chain == [(f"/en/petitions/{petition.slug}/#comments", 302)]
+    assert response.redirect_chain == [(f"/en/petitions/{petition.slug}/comment/sent/", 302)]
+    assert "private" in response.headers["Cache-Control"]
     assert "Your comment is awaiting moderation." in response.content.decode()
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
@@ -43,7 +44,7 @@ def test_a_comment_is_stored_pending_and_only_its_poster_hears_it_awaits_moderat
     assert comment.parent is None
     assert comment.moderated_at is None
     assert len(comment.ip_hash) == 64
-    assert "I signed and I hope" not in response.content.decode().split('id="comments"')[1]
+    assert "I signed and I hope" not in response.content.decode()
 
     again = client.get(f"/en/petitions/{petition.slug}/").content.decode()
     assert "awaiting moderation" not in again
@@ -90,11 +91,12 @@ def test_a_comment_the_rules_approve_is_published_and_shown_in_place(client, pet
     assert comment.moderated_at is not None
     assert comment.moderated_by is None
     assert response.redirect_chain == [
-        (f"/en/petitions/{petition.slug}/?comment={comment.pk}#comment-{comment.pk}", 302)
+        (f"/en/petitions/{petition.slug}/comment/sent/?comment={comment.pk}", 302)
     ]
     html = response.content.decode()
     assert "Thank you. Your comment is published." in html
     assert f'id="comment-{comment.pk}"' in html
+    assert f'href="{comment.get_absolute_url()}"' in html
 
 
 def test_a_comment_sent_to_spam_hears_the_same_as_any_other(client, petition):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from signatures import moderation
 from signatures.models import Comment
@@ -58,6 +59,7 @@ def test_a_removed_comment_leaves_the_page_and_an_approved_one_returns(client, p
     assert "Now you see me" not in client.get(url).content.decode()
 
     moderation.approve(Comment.objects.filter(pk=comment.pk))
+    cache.clear()  # the page is kept 5 seconds (tests/petitions/test_public_page.py)
     assert "Now you see me" in client.get(url).content.decode()
 
 
