@@ -69,41 +69,25 @@ class SignatureQuerySet(models.QuerySet):
         `limit` signatures since `since`, it goes in flagged and takes no email. Counting
         stops at the limit, so an address that floods costs no more per request. Nothing is
         inserted unless the queryset `only_if` finds a row when the statement runs.
+
+        It is built from three parts, each a function below: the address's recent signatures
+        (`_recent_from_address`), the values to insert (`_inserted_values`), and `only_if`.
+        They stay one statement: one round trip, and nothing can change between the rate
+        check, the petition's state and the insert.
         """
         connection = connections[self.db]
         quote = connection.ops.quote_name
-        table = quote(self.model._meta.db_table)
-        fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
-        over_limit = "recent.signatures >= %s"
-        selected, params = [], []
-        for field in fields:
-            value = field.get_db_prep_save(field.pre_save(signature, add=True), connection)
-            if field.name == "status":
-                selected.append(f"CASE WHEN {over_limit} THEN %s ELSE %s END")
-                params += [limit, Signature.Status.FLAGGED, value]
-            elif field.name == "emails_sent":
-                selected.append(f"CASE WHEN {over_limit} THEN 0 ELSE %s END")
-                params += [limit, value]
-            else:
-                selected.append("%s")
-                params.append(value)
-        columns = ", ".join(quote(field.column) for field in fields)
-        condition, condition_params = only_if.query.get_compiler(using=self.db).as_sql()
+        recent, recent_params = _recent_from_address(self, signature.ip_hash, since, limit)
+        columns, values, value_params = _inserted_values(signature, connection, limit)
+        condition, condition_params = _sql(only_if, self.db)
+        returned = ", ".join(quote(column) for column in ("id", "status", "emails_sent"))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {', '.join(selected)} "
-                f"FROM (SELECT COUNT(*) AS signatures FROM (SELECT 1 FROM {table} "
-                f"WHERE {quote('ip_hash')} = %s AND {quote('created_at')} >= %s LIMIT %s) AS r) "
+                f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) "
+                f"SELECT {values} FROM ({recent}) AS recent "
                 # The WHERE lets SQLite read ON CONFLICT as the upsert, not a join condition.
-                f"AS recent WHERE EXISTS ({condition}) ON CONFLICT DO NOTHING "
-                f"RETURNING {quote('id')}, {quote('status')}, {quote('emails_sent')}",
-                [
-                    *params,
-                    signature.ip_hash,
-                    connection.ops.adapt_datetimefield_value(since),
-                    limit,
-                    *condition_params,
-                ],
+                f"WHERE EXISTS ({condition}) ON CONFLICT DO NOTHING RETURNING {returned}",
+                [*value_params, *recent_params, *condition_params],
             )
             row = cursor.fetchone()
         if row is None:
@@ -112,6 +96,40 @@ class SignatureQuerySet(models.QuerySet):
         signature._state.adding = False
         signature._state.db = self.db
         return True
+
+
+def _recent_from_address(signatures, ip_hash, since, limit):
+    """One row, `signatures`: how many signatures `ip_hash` made since `since`, counted no
+    further than `limit` (the index on ip_hash and created_at reads at most that many)."""
+    window = signatures.filter(ip_hash=ip_hash, created_at__gte=since).order_by().values("pk")
+    sql, params = _sql(window[:limit], signatures.db)
+    return f"SELECT COUNT(*) AS signatures FROM ({sql}) AS rows_in_window", params
+
+
+def _inserted_values(signature, connection, limit):
+    """The columns and the values to insert: the signature's own, except that when the
+    address's `recent.signatures` reached `limit` it goes in flagged and takes no email."""
+    over_limit = "recent.signatures >= %s"
+    fields = [field for field in signature._meta.concrete_fields if not field.primary_key]
+    values, params = [], []
+    for field in fields:
+        value = field.get_db_prep_save(field.pre_save(signature, add=True), connection)
+        if field.name == "status":
+            values.append(f"CASE WHEN {over_limit} THEN %s ELSE %s END")
+            params += [limit, Signature.Status.FLAGGED, value]
+        elif field.name == "emails_sent":
+            values.append(f"CASE WHEN {over_limit} THEN 0 ELSE %s END")
+            params += [limit, value]
+        else:
+            values.append("%s")
+            params.append(value)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    return columns, ", ".join(values), params
+
+
+def _sql(queryset, using):
+    """A queryset's SQL and parameters, in the dialect of the database `using`."""
+    return queryset.query.get_compiler(using=using).as_sql()
 
 
 class EncryptedEmail:
