@@ -19,7 +19,7 @@ TEST := DEBUG=false SECURE_SSL_REDIRECT=false CAPTCHA=off \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench bench-export bench-mailing bench-book resilience quality install widget lint format messages makemessages check-migrations static clean
+.PHONY: run test bench bench-export bench-mailing bench-book resilience quality install widget lint typecheck format messages makemessages check-migrations static clean
 
 .venv/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv==$(UV_VERSION)
@@ -44,7 +44,7 @@ run: install messages
 	$(DEV) $(MANAGE) load_petition --keep-existing
 	$(DEV) $(MANAGE) runserver 127.0.0.1:8000
 
-test: install lint check-migrations messages static
+test: install lint typecheck check-migrations messages static
 	$(TEST) .venv/bin/pytest
 
 # A viral moment against gunicorn + PostgreSQL with 5 M signatures seeded (kept between runs):
@@ -87,6 +87,11 @@ lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-cache --no-logo
+
+# mypy with django-stubs over signatures/ and petitions/ (pyproject.toml); cache in var/mypy.
+typecheck: install
+	@mkdir -p var
+	$(DEV) .venv/bin/mypy
 
 format: install
 	.venv/bin/ruff check --fix .

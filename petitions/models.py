@@ -1,5 +1,8 @@
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
@@ -12,6 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+if TYPE_CHECKING:
+    # Only names for types: logos import this module; the stubs alone define StrOrPromise.
+    from django_stubs_ext import StrOrPromise
+
+    from .logos import Logo
+
 # Steps the progress bar measures toward before the goal: early ones come soon, so a new
 # petition's bar is never a long empty line. Organizers may set their own per petition.
 DEFAULT_MILESTONES = (100, 500, 1_000, 5_000)
@@ -20,7 +29,7 @@ MILESTONES_FORMAT_ERROR = _(
 )
 
 
-def parse_milestones(text):
+def parse_milestones(text: str) -> list[int]:
     """[int] from "100, 500, 1000"; spaces and a trailing comma are forgiven. Raises
     ValueError for anything else."""
     return [int(part) for part in text.replace(" ", "").split(",") if part]
@@ -35,20 +44,20 @@ class Progress:
     goal: int
 
     @property
-    def reached_goal(self):
+    def reached_goal(self) -> bool:
         return self.count >= self.goal
 
     @property
-    def bar_value(self):
+    def bar_value(self) -> int:
         return min(self.count, self.target)
 
 
-class PetitionQuerySet(models.QuerySet):
-    def published(self):
+class PetitionQuerySet(models.QuerySet["Petition"]):
+    def published(self) -> Self:
         """Petitions the public may see: open ones and closed ones, never drafts."""
         return self.exclude(status=Petition.Status.DRAFT)
 
-    def published_cached(self, slug):
+    def published_cached(self, slug: str) -> "Petition":
         """A published petition by slug, from a cache of a few seconds; raises DoesNotExist.
 
         The signing POST needs only the petition's id and whether it is open, so it need not
@@ -67,27 +76,27 @@ class PetitionQuerySet(models.QuerySet):
             cache.set(key, petition, 5)
         return petition
 
-    def accepting_signatures(self):
+    def accepting_signatures(self) -> Self:
         """Petitions open for signing at this moment: the database's answer to `is_open`,
         for the statements that sign and confirm, so a cached copy cannot outlive closing."""
         return self.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now())).filter(
             status=Petition.Status.OPEN
         )
 
-    def get_published_or_404(self, slug):
+    def get_published_or_404(self, slug: str) -> "Petition":
         """`published_cached`, for views: a slug that is no published petition is a 404."""
         try:
             return self.published_cached(slug)
         except Petition.DoesNotExist:
             raise Http404("No such petition.") from None
 
-    def ended_before(self, moment):
+    def ended_before(self, moment: datetime) -> Self:
         """Petitions whose signing ended before `moment` (closed, or past their closing date)."""
         return self.filter(
             Q(closes_at__lt=moment) | Q(status=Petition.Status.CLOSED, closed_at__lt=moment)
         )
 
-    def featured(self):
+    def featured(self) -> "Petition | None":
         """The petition the home page shows: the featured one, else the newest published."""
         return self.published().order_by("-is_featured", "-created_at").first()
 
@@ -210,17 +219,17 @@ class Petition(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("petitions:detail", kwargs={"slug": self.slug})
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         self.milestones = self._checked_milestones()
 
-    def _checked_milestones(self):
+    def _checked_milestones(self) -> str:
         """The milestones written out plainly ("100, 500"), or a ValidationError saying
         what is wrong with them."""
         try:
@@ -248,7 +257,7 @@ class Petition(models.Model):
         raise ValidationError({"milestones": problem})
 
     @property
-    def milestone_steps(self):
+    def milestone_steps(self) -> list[int]:
         """The steps toward the goal, the goal last. Steps at or above the goal are left
         out, so an organizer who lowers the goal never sees a bar aim past it."""
         try:
@@ -257,12 +266,12 @@ class Petition(models.Model):
             steps = DEFAULT_MILESTONES
         return [step for step in steps if 0 < step < self.goal] + [self.goal]
 
-    def progress(self, count):
+    def progress(self, count: int) -> Progress:
         """The milestone `count` moves toward: the first one above it, else the goal."""
         target = next((step for step in self.milestone_steps if count < step), self.goal)
         return Progress(count=count, target=target, goal=self.goal)
 
-    def sender_name(self):
+    def sender_name(self) -> str:
         """The display name of emails to signers, in the active language; "" for none.
 
         The organizers' own neutral name wins. Otherwise a discreet petition sends under the
@@ -273,19 +282,19 @@ class Petition(models.Model):
         organization = Organization.objects.speaking_for(self)
         return organization.name if organization else ""
 
-    def close(self):
+    def close(self) -> None:
         """Stop accepting signatures now; the moment starts the anonymisation clock."""
         Petition.objects.filter(pk=self.pk).update(
             status=self.Status.CLOSED, closed_at=timezone.now()
         )
         self.refresh_from_db(fields=["status", "closed_at"])
 
-    def reopen(self):
+    def reopen(self) -> None:
         Petition.objects.filter(pk=self.pk).update(status=self.Status.OPEN, closed_at=None)
         self.refresh_from_db(fields=["status", "closed_at"])
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         """Whether the petition accepts signatures right now."""
         if self.status != self.Status.OPEN:
             return False
@@ -303,7 +312,7 @@ class PetitionPart(models.Model):
         abstract = True
         ordering = ["position", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text[:80]
 
 
@@ -334,10 +343,10 @@ class Demand(PetitionPart):
 class HostValidator:
     """Accept only addresses on `hosts` or their subdomains: a Telegram link must go to t.me."""
 
-    def __init__(self, *hosts):
+    def __init__(self, *hosts: str) -> None:
         self.hosts = hosts
 
-    def __call__(self, value):
+    def __call__(self, value: str) -> None:
         host = (urlsplit(value).hostname or "").lower()
         if not any(host == allowed or host.endswith("." + allowed) for allowed in self.hosts):
             raise ValidationError(
@@ -346,24 +355,24 @@ class HostValidator:
                 params={"host": self.hosts[0]},
             )
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, HostValidator) and self.hosts == other.hosts
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, tuple[str, ...], dict[str, Any]]:
         return ("petitions.models.HostValidator", self.hosts, {})
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def speaking_for(self, petition):
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def speaking_for(self, petition: Petition) -> "Organization | None":
         """Who runs `petition`: its own organization, else the site's default; or None."""
         if petition.organization_id:
             return petition.organization
         return self._default()
 
-    def for_site(self):
+    def for_site(self) -> "Organization | None":
         """Who speaks on the pages of no petition: whoever runs the featured petition."""
 
-        def find():
+        def find() -> "Organization | None":
             featured = Petition.objects.featured()
             if featured is None or not featured.organization_id:
                 return None
@@ -371,13 +380,13 @@ class OrganizationQuerySet(models.QuerySet):
 
         return _cached("organizations:site", find) or self._default()
 
-    def _default(self):
+    def _default(self) -> "Organization | None":
         return _cached(
             "organizations:default", lambda: self.defer("logo").filter(is_default=True).first()
         )
 
 
-def _cached(key, find):
+def _cached[T](key: str, find: Callable[[], T | None]) -> T | None:
     """`find()`, from a cache of a few seconds like the petition's: every page names it."""
     found = cache.get(key)
     if found is None:
@@ -439,35 +448,36 @@ class Organization(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def set_logo(self, logo):
+    def set_logo(self, logo: "Logo") -> None:
         """Keep `logo` (a petitions.logos.Logo); its digest names a new, never-stale address."""
         self.logo = logo.data
         self.logo_width, self.logo_height = logo.width, logo.height
         self.logo_digest = logo.digest
 
-    def clear_logo(self):
+    def clear_logo(self) -> None:
         self.logo, self.logo_digest, self.logo_width, self.logo_height = b"", "", None, None
 
-    def logo_url(self):
+    def logo_url(self) -> str:
         if not self.logo_digest:
             return ""
         return reverse("organization_logo", args=[self.pk, self.logo_digest])
 
     @property
-    def links(self):
+    def links(self) -> "list[tuple[StrOrPromise, str]]":
         """The organization's pages that are filled in, as (label, address) pairs."""
         return [
-            (self._meta.get_field(field).verbose_name, getattr(self, field))
+            # These are URL fields, never a relation without a verbose name.
+            (self._meta.get_field(field).verbose_name, getattr(self, field))  # type: ignore[union-attr]
             for field in ("website", "telegram", "instagram", "facebook")
             if getattr(self, field)
         ]
 
 
-class UpdateQuerySet(models.QuerySet):
-    def published(self):
+class UpdateQuerySet(models.QuerySet["Update"]):
+    def published(self) -> Self:
         """What the public may read, newest first; drafts never."""
         return self.filter(status=Update.Status.PUBLISHED).order_by("-published_at", "-pk")
 
@@ -515,8 +525,8 @@ class Update(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return f"{self.petition.get_absolute_url()}#update-{self.pk}"

@@ -1,7 +1,7 @@
 import segno
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -49,7 +49,7 @@ def _render_petition(request, petition):
 
 @with_captcha_csp
 @public_page
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     # Which petition is featured, from a cache of a few seconds like the petition itself.
     slug = cache.get_or_set(
         "petitions:featured", lambda: getattr(Petition.objects.featured(), "slug", ""), 5
@@ -61,12 +61,12 @@ def home(request):
 
 @with_captcha_csp
 @public_page
-def detail(request, slug):
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_petition(request, Petition.objects.get_published_or_404(slug))
 
 
 @cache_control(public=True, max_age=sharing.IMAGE_CACHE_SECONDS)
-def share_image(request, slug):
+def share_image(request: HttpRequest, slug: str) -> HttpResponse:
     """The preview image that WhatsApp, Telegram, Facebook and VK show for a shared link."""
     petition = Petition.objects.get_published_or_404(slug)
     url = request.build_absolute_uri(petition.get_absolute_url())
@@ -74,7 +74,7 @@ def share_image(request, slug):
     return HttpResponse(png, content_type="image/png")
 
 
-def poster(request, slug):
+def poster(request: HttpRequest, slug: str) -> HttpResponse:
     """An A4 page to print: the title, the demands and a QR code of the petition's address."""
     petition = get_object_or_404(Petition.objects.published(), slug=slug)
     url = request.build_absolute_uri(petition.get_absolute_url())
@@ -94,7 +94,7 @@ def poster(request, slug):
 
 
 @cache_control(public=True, max_age=5)
-def api_detail(request, slug):
+def api_detail(request: HttpRequest, slug: str) -> JsonResponse:
     """The petition's public figures as JSON; no personal data."""
     petition = Petition.objects.get_published_or_404(slug)
     figures = public_figures(petition)

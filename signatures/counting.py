@@ -16,15 +16,19 @@ a second at five million rows. The table is kept exact without a hot counter row
 """
 
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+
+from petitions.models import Petition
 
 from .models import Signature, SignatureCount, SignatureCountChange, Source
 
@@ -34,7 +38,7 @@ _FOLD_LOCK = 0x5167_C0DE
 FOLD_SECONDS = 5
 
 
-def signature_day():
+def signature_day() -> TruncDate:
     """The bucket's day of a signature: its confirmation's, before that its signing's."""
     return TruncDate(Coalesce("confirmed_at", "created_at"), tzinfo=timezone.get_default_timezone())
 
@@ -51,7 +55,7 @@ def _regions_key(petition_id):
     return f"signatures:regions:{petition_id}"
 
 
-def forget(petition_id):
+def forget(petition_id: int) -> None:
     """Drop every cached figure of the petition, so a person who just confirmed sees
     themselves counted."""
     cache.delete_many(
@@ -66,7 +70,7 @@ def forget(petition_id):
 # Writers
 
 
-def signed(signature):
+def signed(signature: Signature) -> None:
     """Count a signature just inserted, in the inserting transaction."""
     moment = signature.confirmed_at or signature.created_at
     SignatureCountChange.objects.create(
@@ -97,7 +101,7 @@ def _buckets(signatures):
 
 
 @contextmanager
-def recorded(signatures):
+def recorded(signatures: QuerySet[Signature]) -> Iterator[list[int]]:
     """Record what the block does to the counts of `signatures` (a queryset).
 
     The rows are locked first, so no concurrent change slips between what is read before
@@ -117,7 +121,7 @@ def recorded(signatures):
         transaction.on_commit(_fold_now_and_then, robust=True)
 
 
-def fold():
+def fold() -> bool:
     """Move the changes appended so far into the counts table; False if another process is
     at it.
 
@@ -134,7 +138,7 @@ def fold():
             if not cursor.fetchone()[0]:
                 return False
         cursor.execute(f"DELETE FROM {changes} RETURNING {columns}, change")
-        totals = Counter()
+        totals: Counter[tuple[Any, ...]] = Counter()
         for *bucket, change in cursor.fetchall():
             totals[tuple(bucket)] += change
         cursor.executemany(
@@ -155,7 +159,7 @@ def _fold_now_and_then():
         fold()
 
 
-def rebuild():
+def rebuild() -> None:
     """Recount every bucket from the signatures themselves; the changes log starts empty.
 
     Exact while people sign: on PostgreSQL the recount and the clearing of the log read one
@@ -202,7 +206,7 @@ def _has_field(model, name):
 # Readers
 
 
-def totals(*by, **filters):
+def totals(*by: str, **filters: Any) -> dict[Any, int]:
     """{value of the field `by`: signatures} over the buckets matching `filters`; with
     several fields, {(their values): signatures}.
 
@@ -213,13 +217,13 @@ def totals(*by, **filters):
     waiting = (
         SignatureCountChange.objects.filter(**filters).values_list(*by).annotate(Sum("change"))
     )
-    sums = Counter()
+    sums: Counter[Any] = Counter()
     for *values, signatures in folded.order_by().union(waiting.order_by(), all=True):
         sums[tuple(values) if len(by) > 1 else values[0]] += signatures
     return {key: signatures for key, signatures in sums.items() if signatures}
 
 
-def public_count(petition):
+def public_count(petition: Petition) -> int:
     key = _count_key(petition.pk)
     count = cache.get(key)
     if count is None:
@@ -228,7 +232,7 @@ def public_count(petition):
     return count
 
 
-def recent_public_signers(petition, limit=8):
+def recent_public_signers(petition: Petition, limit: int = 8) -> list[tuple[str, str]]:
     """[(public name, region code)] of the newest confirmed signers who chose to be shown."""
     key = _recent_key(petition.pk)
     signers = cache.get(key)
@@ -244,7 +248,7 @@ def recent_public_signers(petition, limit=8):
     return signers
 
 
-def _counted(petition):
+def _counted(petition: Petition) -> dict[tuple[str, str], int]:
     """{(region code, source): counted signatures}, behind the same short cache as the count:
     one read gives both the region figures and the online and paper ones."""
     key = _regions_key(petition.pk)
@@ -255,15 +259,15 @@ def _counted(petition):
     return counts
 
 
-def region_counts(petition):
+def region_counts(petition: Petition) -> dict[str, int]:
     """{region code: counted signatures}."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for (region, _source), signatures in _counted(petition).items():
         counts[region] += signatures
     return dict(counts)
 
 
-def source_counts(petition):
+def source_counts(petition: Petition) -> dict[str, int]:
     """{"online": counted signatures, "paper": counted paper ones}."""
     counts = dict.fromkeys(Source.values, 0)
     for (_region, source), signatures in _counted(petition).items():
@@ -271,7 +275,7 @@ def source_counts(petition):
     return counts
 
 
-def public_figures(petition):
+def public_figures(petition: Petition) -> dict[str, Any]:
     """The figures both public JSON documents share, under the one set of names they use."""
     return {
         "slug": petition.slug,

@@ -1,9 +1,12 @@
 import re
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from petitions.models import Petition
 
 from .captcha import captcha_field
 from .models import COMMENT_MAX_LENGTH, MAX_ID, Comment, Region
@@ -26,7 +29,7 @@ def _unreadable(value, allowed=frozenset()):
     )
 
 
-def validate_plain_name(value):
+def validate_plain_name(value: str) -> None:
     # Unreadable first: a name that starts with a tab is told about the tab.
     if _unreadable(value):
         raise forms.ValidationError(
@@ -40,7 +43,7 @@ def validate_plain_name(value):
         raise forms.ValidationError(_("A name cannot contain < or >."), code="markup")
 
 
-def validate_plain_text(value):
+def validate_plain_text(value: str) -> None:
     if _unreadable(value, _TEXT_ALLOWED):
         raise forms.ValidationError(
             _("The text contains invisible or unreadable characters."), code="control"
@@ -59,7 +62,7 @@ class PlainTextField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(validators=[validate_plain_text], **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         value = super().to_python(value)
         value = value.replace("\r\n", "\n").replace("\r", "\n")
         value = "\n".join(line.rstrip() for line in value.split("\n"))
@@ -126,7 +129,7 @@ class SpamProtectedForm(forms.Form):
         return cleaned_data
 
     @property
-    def is_bot(self):
+    def is_bot(self) -> bool:
         """True if the honeypot was filled: the caller pretends success and stores nothing."""
         return bool(self.data.get("website"))
 
@@ -198,13 +201,13 @@ class CommentForm(SpamProtectedForm):
 
     field_order = ["text", "author_name", "email", "notify_replies", "parent", "website"]
 
-    def __init__(self, *args, petition, **kwargs):
+    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
         # The petition page carries the sign form too; its own ids keep the labels apart.
         kwargs.setdefault("auto_id", "comment_%s")
         super().__init__(*args, **kwargs)
         self.petition = petition
 
-    def clean_parent(self):
+    def clean_parent(self) -> Comment | None:
         """The approved comment of this petition being replied to, or None."""
         parent_id = self.cleaned_data["parent"]
         if parent_id is None:

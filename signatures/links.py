@@ -28,27 +28,27 @@ class Link:
     lifetime_setting: str
 
     @property
-    def route(self):
+    def route(self) -> str:
         return f"{self.prefix}<str:token>/"
 
     @property
-    def max_age(self):
+    def max_age(self) -> int:
         """How long the link works, in seconds."""
         return getattr(settings, self.lifetime_setting) * DAY
 
-    def token(self, pk):
+    def token(self, pk: int) -> str:
         return signing.dumps(pk, salt=self.salt, compress=True)
 
-    def read(self, token):
+    def read(self, token: str) -> int:
         """The row id in a token; raises BadSignature, or SignatureExpired once it is too old."""
         return signing.loads(token, salt=self.salt, max_age=self.max_age)
 
-    def url(self, pk):
+    def url(self, pk: int) -> str:
         """The absolute link for row `pk`, in the active language."""
         return absolute(reverse(f"signatures:{self.kind}", args=[self.token(pk)]))
 
 
-def absolute(path):
+def absolute(path: str) -> str:
     """A path on this site as a link that works from an email."""
     return settings.SITE_URL.rstrip("/") + path
 
@@ -74,6 +74,6 @@ ALL = (CONFIRM, WITHDRAW, STOP_REPLIES, UNSUBSCRIBE)
 _TOKEN = re.compile("(" + "|".join(re.escape(f"/{link.prefix}") for link in ALL) + r")[^/\s\"'?#]+")
 
 
-def redact(text):
+def redact(text: str) -> str:
     """`text` with the token of every emailed link replaced by "[token]"."""
     return _TOKEN.sub(r"\1[token]", text)

@@ -1,7 +1,10 @@
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, Self, cast
 
 from django.conf import settings
 from django.db import connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
@@ -27,13 +30,13 @@ class Region(models.TextChoices):
     ABROAD = "abroad", _("Outside Kyrgyzstan")
 
 
-def language_name(code):
+def language_name(code: str) -> str:
     """A signer's language by its own name ("Русский", "English"), as the language switch
     shows it; the bare code for a language the site no longer offers."""
     return dict(settings.LANGUAGES).get(code, code)
 
 
-def public_name(name):
+def public_name(name: str) -> str:
     """First name and the initial of the last: "Aigul K."."""
     parts = name.split()
     if len(parts) < 2:
@@ -41,12 +44,12 @@ def public_name(name):
     return f"{parts[0]} {parts[-1][0]}."
 
 
-class SignatureQuerySet(models.QuerySet):
-    def counted(self):
+class SignatureQuerySet(models.QuerySet["Signature"]):
+    def counted(self) -> Self:
         """Signatures that count: confirmed, not flagged, invalidated or withdrawn."""
         return self.filter(status=Signature.Status.CONFIRMED)
 
-    def erase_personal_data(self, **changes):
+    def erase_personal_data(self, **changes: Any) -> int:
         """Blank everything that could identify the signers; status, region and dates stay."""
         return self.update(
             name="",
@@ -59,7 +62,14 @@ class SignatureQuerySet(models.QuerySet):
             **changes,
         )
 
-    def insert_unless_signed(self, signature, *, limit, since, only_if):
+    def insert_unless_signed(
+        self,
+        signature: "Signature",
+        *,
+        limit: int,
+        since: datetime,
+        only_if: models.QuerySet[Petition],
+    ) -> bool:
         """Insert `signature` unless its email already signed the petition; True if inserted.
 
         One statement, INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING (PostgreSQL, and
@@ -69,41 +79,25 @@ class SignatureQuerySet(models.QuerySet):
         `limit` signatures since `since`, it goes in flagged and takes no email. Counting
         stops at the limit, so an address that floods costs no more per request. Nothing is
         inserted unless the queryset `only_if` finds a row when the statement runs.
+
+        It is built from three parts, each a function below: the address's recent signatures
+        (`_recent_from_address`), the values to insert (`_inserted_values`), and `only_if`.
+        They stay one statement: one round trip, and nothing can change between the rate
+        check, the petition's state and the insert.
         """
         connection = connections[self.db]
         quote = connection.ops.quote_name
-        table = quote(self.model._meta.db_table)
-        fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
-        over_limit = "recent.signatures >= %s"
-        selected, params = [], []
-        for field in fields:
-            value = field.get_db_prep_save(field.pre_save(signature, add=True), connection)
-            if field.name == "status":
-                selected.append(f"CASE WHEN {over_limit} THEN %s ELSE %s END")
-                params += [limit, Signature.Status.FLAGGED, value]
-            elif field.name == "emails_sent":
-                selected.append(f"CASE WHEN {over_limit} THEN 0 ELSE %s END")
-                params += [limit, value]
-            else:
-                selected.append("%s")
-                params.append(value)
-        columns = ", ".join(quote(field.column) for field in fields)
-        condition, condition_params = only_if.query.get_compiler(using=self.db).as_sql()
+        recent, recent_params = _recent_from_address(self, signature.ip_hash, since, limit)
+        columns, values, value_params = _inserted_values(signature, connection, limit)
+        condition, condition_params = _sql(only_if, self.db)
+        returned = ", ".join(quote(column) for column in ("id", "status", "emails_sent"))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {', '.join(selected)} "
-                f"FROM (SELECT COUNT(*) AS signatures FROM (SELECT 1 FROM {table} "
-                f"WHERE {quote('ip_hash')} = %s AND {quote('created_at')} >= %s LIMIT %s) AS r) "
+                f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) "
+                f"SELECT {values} FROM ({recent}) AS recent "
                 # The WHERE lets SQLite read ON CONFLICT as the upsert, not a join condition.
-                f"AS recent WHERE EXISTS ({condition}) ON CONFLICT DO NOTHING "
-                f"RETURNING {quote('id')}, {quote('status')}, {quote('emails_sent')}",
-                [
-                    *params,
-                    signature.ip_hash,
-                    connection.ops.adapt_datetimefield_value(since),
-                    limit,
-                    *condition_params,
-                ],
+                f"WHERE EXISTS ({condition}) ON CONFLICT DO NOTHING RETURNING {returned}",
+                [*value_params, *recent_params, *condition_params],
             )
             row = cursor.fetchone()
         if row is None:
@@ -114,11 +108,52 @@ class SignatureQuerySet(models.QuerySet):
         return True
 
 
+def _recent_from_address(
+    signatures: models.QuerySet["Signature"], ip_hash: str, since: datetime, limit: int
+) -> tuple[str, Sequence[Any]]:
+    """One row, `signatures`: how many signatures `ip_hash` made since `since`, counted no
+    further than `limit` (the index on ip_hash and created_at reads at most that many)."""
+    window = signatures.filter(ip_hash=ip_hash, created_at__gte=since).order_by().values("pk")
+    sql, params = _sql(window[:limit], signatures.db)
+    return f"SELECT COUNT(*) AS signatures FROM ({sql}) AS rows_in_window", params
+
+
+def _inserted_values(
+    signature: "Signature", connection: BaseDatabaseWrapper, limit: int
+) -> tuple[str, str, list[Any]]:
+    """The columns and the values to insert: the signature's own, except that when the
+    address's `recent.signatures` reached `limit` it goes in flagged and takes no email."""
+    over_limit = "recent.signatures >= %s"
+    fields = [field for field in signature._meta.concrete_fields if not field.primary_key]
+    values, params = [], []
+    for field in fields:
+        value = field.get_db_prep_save(field.pre_save(signature, add=True), connection)
+        if field.name == "status":
+            values.append(f"CASE WHEN {over_limit} THEN %s ELSE %s END")
+            params += [limit, Signature.Status.FLAGGED, value]
+        elif field.name == "emails_sent":
+            values.append(f"CASE WHEN {over_limit} THEN 0 ELSE %s END")
+            params += [limit, value]
+        else:
+            values.append("%s")
+            params.append(value)
+    # A concrete field is one with a column.
+    columns = ", ".join(connection.ops.quote_name(cast(str, field.column)) for field in fields)
+    return columns, ", ".join(values), params
+
+
+def _sql(queryset: models.QuerySet[Any], using: str | None) -> tuple[str, Sequence[Any]]:
+    """A queryset's SQL and parameters, in the dialect of the database `using`."""
+    return queryset.query.get_compiler(using=using).as_sql()
+
+
 class EncryptedEmail:
     """For models with an `email_encrypted` field: the plaintext, decrypted on demand."""
 
+    email_encrypted: str
+
     @property
-    def email(self):
+    def email(self) -> str:
         return privacy.decrypt(self.email_encrypted)
 
 
@@ -233,14 +268,14 @@ class Signature(EncryptedEmail, models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.pk} ({self.get_status_display()})"
 
     @property
-    def public_name(self):
+    def public_name(self) -> str:
         return public_name(self.name)
 
-    def claim_email(self):
+    def claim_email(self) -> bool:
         """Take one of the signature's emails, if any are left; True if one was taken.
 
         A conditional UPDATE, so concurrent requests can never send more than the cap.
@@ -258,13 +293,13 @@ MAX_ID = 2**63 - 1
 
 
 class CommentQuerySet(models.QuerySet):
-    def approved(self):
+    def approved(self) -> Self:
         return self.filter(status=Comment.Status.APPROVED)
 
-    def pending(self):
+    def pending(self) -> Self:
         return self.filter(status=Comment.Status.PENDING)
 
-    def threads(self, petition):
+    def threads(self, petition: Petition) -> Self:
         """The petition's approved top-level comments, newest first; replies come separately."""
         return (
             self.approved()
@@ -272,10 +307,10 @@ class CommentQuerySet(models.QuerySet):
             .order_by("-created_at", "-pk")
         )
 
-    def from_ip_hash_since(self, ip_hash, since):
+    def from_ip_hash_since(self, ip_hash: str, since: datetime) -> Self:
         return self.filter(ip_hash=ip_hash, created_at__gte=since)
 
-    def purgeable(self, before):
+    def purgeable(self, before: datetime) -> Self:
         """Spam and removed comments decided before `before`, which may now be deleted."""
         return self.filter(
             status__in=[Comment.Status.SPAM, Comment.Status.REMOVED], moderated_at__lt=before
@@ -387,20 +422,20 @@ class Comment(EncryptedEmail, models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.pk} ({self.get_status_display()})"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         """The comment in place on the petition page, on whichever page its thread is."""
         return f"{self.petition.get_absolute_url()}?comment={self.pk}#comment-{self.pk}"
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         """The name shown with the comment; an organizer's, in the reader's language."""
         return gettext("Organizer") if self.is_organizer else self.author_name
 
     @property
-    def thread(self):
+    def thread(self) -> "Comment":
         """The top-level comment of this comment's thread (itself, if it is one)."""
         return self.parent or self
 
@@ -424,7 +459,7 @@ class ReplyNotification(models.Model):
             models.UniqueConstraint(fields=["reply", "subscriber"], name="reply_notification_once"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.reply_id} → {self.subscriber_id}"
 
 
@@ -470,15 +505,15 @@ class ModerationSettings(models.Model):
             models.CheckConstraint(condition=Q(pk=1), name="moderation_settings_single_row"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         # Not the model's name: the admin shows both, one after the other, in its breadcrumbs.
         return gettext("Rules for comments")
 
     @classmethod
-    def load(cls):
+    def load(cls) -> Self:
         return cls.objects.get_or_create(pk=1)[0]
 
-    def next_digest_at(self, now):
+    def next_digest_at(self, now: datetime) -> datetime:
         """When the next digest may go out: now, or an interval after the last one."""
         if self.last_digest_at is None:
             return now
@@ -486,7 +521,7 @@ class ModerationSettings(models.Model):
 
 
 class SpentChallengeQuerySet(models.QuerySet):
-    def spend(self, nonce, expires_at):
+    def spend(self, nonce: str, expires_at: datetime) -> bool:
         """Record that the CAPTCHA challenge `nonce` was solved; False if it already was.
 
         One INSERT ... ON CONFLICT DO NOTHING: the unique constraint decides between
@@ -535,7 +570,7 @@ class SpentChallenge(models.Model):
             models.UniqueConstraint(fields=["nonce"], name="spent_challenge_unique_nonce"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.nonce
 
 
@@ -553,7 +588,7 @@ class SignatureBucket(models.Model):
     class Meta:
         abstract = True
 
-    def __str__(self):
+    def __str__(self) -> str:
         return (
             f"{self.petition_id} {self.status} {self.region} {self.language} {self.source} "
             f"{self.day}"
@@ -651,7 +686,7 @@ class Mailing(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.subject or self.body[:60]
 
 
@@ -681,7 +716,7 @@ class MailingDelivery(models.Model):
             models.UniqueConstraint(fields=["mailing", "signature"], name="mailing_delivery_once"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.mailing_id} → #{self.signature_id}"
 
 
@@ -696,7 +731,7 @@ class Unsubscribe(models.Model):
         verbose_name = _("unsubscribed address")
         verbose_name_plural = _("unsubscribed addresses")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.email_hash[:16]
 
 
@@ -726,7 +761,7 @@ class PaperBatch(models.Model):
             models.UniqueConstraint(fields=["petition", "digest"], name="paper_batch_once"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.filename} ({self.entered_at:%Y-%m-%d %H:%M})"
 
 
@@ -766,5 +801,5 @@ class SignatureBook(models.Model):
         ordering = ["-requested_at"]
         default_permissions = ()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.petition_id} {self.language} {self.requested_at:%Y-%m-%d %H:%M}"

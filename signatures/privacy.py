@@ -13,12 +13,13 @@ from functools import cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 
 # Providers that ignore dots in the local part, so a.b@gmail.com and ab@gmail.com are one inbox.
 _DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
-def normalize_email(address):
+def normalize_email(address: str) -> str:
     """The canonical form of an address, used only to recognise the same person twice.
 
     Lower case, surrounding spaces dropped, "+tag" suffixes removed, and for Gmail the dots in
@@ -34,7 +35,7 @@ def normalize_email(address):
     return f"{local}@{domain}"
 
 
-def keyed_hash(value, purpose):
+def keyed_hash(value: str, purpose: str) -> str:
     """HMAC-SHA256 of `value` under the site's hash key, separated by `purpose`.
 
     Without the key a hash cannot be reversed by trying every address or every IP address.
@@ -43,24 +44,24 @@ def keyed_hash(value, purpose):
     return hmac.new(settings.PRIVACY_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def email_hash(address):
+def email_hash(address: str) -> str:
     return keyed_hash(normalize_email(address), "email")
 
 
 @cache
-def _fernet():
+def _fernet() -> MultiFernet:
     try:
         return MultiFernet([Fernet(key) for key in settings.EMAIL_ENCRYPTION_KEYS])
     except (ValueError, TypeError) as error:
         raise ImproperlyConfigured(f"EMAIL_ENCRYPTION_KEYS is invalid: {error}") from error
 
 
-def encrypt(text):
+def encrypt(text: str) -> str:
     """Encrypt with the first key of EMAIL_ENCRYPTION_KEYS."""
     return _fernet().encrypt(text.encode()).decode("ascii")
 
 
-def decrypt(token):
+def decrypt(token: str) -> str:
     """Decrypt with any key of EMAIL_ENCRYPTION_KEYS; "" for an erased or unreadable value."""
     if not token:
         return ""
@@ -70,12 +71,12 @@ def decrypt(token):
         return ""
 
 
-def rotate(token):
+def rotate(token: str) -> str:
     """Re-encrypt a value under the current (first) key."""
     return _fernet().rotate(token.encode("ascii")).decode("ascii")
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str:
     """The visitor's address: REMOTE_ADDR, or the address the trusted proxies saw.
 
     With TRUSTED_PROXY_COUNT = n, the n-th address from the right of X-Forwarded-For is the
@@ -97,7 +98,7 @@ def client_ip(request):
         return ""
 
 
-def ip_hash(request):
+def ip_hash(request: HttpRequest) -> str:
     """Keyed hash of the client's address; for IPv6, of its /64, which one household holds."""
     address = client_ip(request)
     if ":" in address:

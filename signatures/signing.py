@@ -1,11 +1,13 @@
 """A signature's way in: sign, confirm, withdraw. Views and admin actions call these."""
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from petitions.models import Petition
@@ -21,7 +23,7 @@ class PetitionClosed(Exception):
     """The petition stopped accepting signatures: nothing was signed or confirmed."""
 
 
-def sign(petition, data, *, ip_hash, language):
+def sign(petition: Petition, data: dict[str, Any], *, ip_hash: str, language: str) -> Signature:
     """Store a signature, or find the one this email already made; queue its email.
 
     One transaction: the insert, which also applies the per-address limit (the unique
@@ -61,9 +63,10 @@ def sign(petition, data, *, ip_hash, language):
             email = signature.status == Signature.Status.PENDING
         else:
             # This email already signed, or the petition has closed since it was cached.
-            signature = Signature.objects.filter(petition=petition, email_hash=email_hash).first()
-            if signature is None or not _accepting(petition.pk).exists():
+            existing = Signature.objects.filter(petition=petition, email_hash=email_hash).first()
+            if existing is None or not _accepting(petition.pk).exists():
                 raise PetitionClosed
+            signature = existing
             # The existing signature decides what happens.
             # Flagged signatures get no email until organizers restore them: a bot must not
             # make us mail addresses it typed in.
@@ -78,7 +81,7 @@ def sign(petition, data, *, ip_hash, language):
     return signature
 
 
-def _rate_limit(data):
+def _rate_limit(data: dict[str, Any]) -> int:
     """Signatures per address in the window; fewer for one sent without the CAPTCHA's
     solution, which is how a script that skips the CAPTCHA signs."""
     if data.get("without_captcha"):
@@ -86,7 +89,7 @@ def _rate_limit(data):
     return settings.SIGNATURE_RATE_LIMIT
 
 
-def _comment(petition, data, *, ip_hash, language):
+def _comment(petition: Petition, data: dict[str, Any], *, ip_hash: str, language: str) -> None:
     """The signer's comment, under their public name, through the usual moderation rules.
 
     Over the comment limits the comment is dropped and the signature stands: the page must
@@ -107,11 +110,11 @@ def _comment(petition, data, *, ip_hash, language):
         logger.info("signing_comment_dropped petition=%s reason=limit", petition.pk)
 
 
-def _accepting(petition_id):
+def _accepting(petition_id: int | OuterRef) -> QuerySet[Petition]:
     return Petition.objects.accepting_signatures().filter(pk=petition_id)
 
 
-def confirm(signature):
+def confirm(signature: Signature) -> bool:
     """Pending becomes confirmed, in one conditional UPDATE; True if this call confirmed it.
 
     A flagged signature records the confirmation but stays uncounted until restored. The
@@ -139,7 +142,7 @@ def confirm(signature):
     return bool(confirmed)
 
 
-def withdraw(signature):
+def withdraw(signature: Signature) -> bool:
     """The signature stops counting and its personal data is erased; True if it was live."""
     with counting.recorded(Signature.objects.filter(pk=signature.pk)):
         withdrawn = (
@@ -152,13 +155,13 @@ def withdraw(signature):
     return bool(withdrawn)
 
 
-def _forget_counts(signature_ids):
+def _forget_counts(signature_ids: Iterable[int]) -> None:
     petitions = Signature.objects.filter(pk__in=signature_ids).values_list("petition", flat=True)
     for petition_id in set(petitions):
         counting.forget(petition_id)
 
 
-def invalidate(signatures, reason):
+def invalidate(signatures: QuerySet[Signature], reason: str) -> int:
     """Stop counting these signatures, keeping them and the reason; returns how many changed."""
     with counting.recorded(
         signatures.exclude(status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALIDATED])
@@ -170,7 +173,7 @@ def invalidate(signatures, reason):
     return len(ids)
 
 
-def restore(signatures):
+def restore(signatures: QuerySet[Signature]) -> int:
     """Invalidated or flagged signatures count again once confirmed; returns how many changed.
 
     One never confirmed goes back to pending and gets its confirmation email now (a flagged
@@ -193,7 +196,7 @@ def restore(signatures):
     return len(ids)
 
 
-def resend(signature):
+def resend(signature: Signature) -> bool:
     """Queue the email a signature's state calls for, within the per-signature cap."""
     with transaction.atomic():
         if signature.status not in (Signature.Status.PENDING, Signature.Status.CONFIRMED):

@@ -3,7 +3,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.signing import BadSignature, SignatureExpired
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -25,7 +25,7 @@ from .models import Comment, Signature
 @same_origin_post
 @with_captcha_csp
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign(request, slug):
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = Petition.objects.get_published_or_404(slug)
     if not petition.is_open:
         return _closed_page(request, petition)
@@ -61,7 +61,7 @@ def _closed_page(request, petition, *, unconfirmed=False):
 
 
 @require_safe
-def check_email(request, slug):
+def check_email(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "signatures/check_email.html",
@@ -70,7 +70,7 @@ def check_email(request, slug):
 
 
 @require_safe
-def thanks(request, slug):
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return _thanks_page(request, Petition.objects.get_published_or_404(slug))
 
 
@@ -115,7 +115,7 @@ def _from_link(link, queryset):
 
 
 @_from_link(links.CONFIRM, Signature.objects.select_related("petition"))
-def confirm(request, signature):
+def confirm(request: HttpRequest, signature: Signature) -> HttpResponse:
     if request.method == "POST":
         try:
             signing.confirm(signature)
@@ -137,7 +137,7 @@ def confirm(request, signature):
 
 
 @_from_link(links.WITHDRAW, Signature.objects.select_related("petition"))
-def withdraw(request, signature):
+def withdraw(request: HttpRequest, signature: Signature) -> HttpResponse:
     if request.method == "POST":
         signing.withdraw(signature)
     if request.method == "POST" or signature.status == Signature.Status.WITHDRAWN:
@@ -148,7 +148,7 @@ def withdraw(request, signature):
 @same_origin_post
 @with_captcha_csp
 @require_http_methods(["GET", "HEAD", "POST"])
-def comment(request, slug):
+def comment(request: HttpRequest, slug: str) -> HttpResponse:
     """The comment form on a page of its own: for replies, and to show a form's errors."""
     petition = Petition.objects.get_published_or_404(slug)
     if request.method == "POST":
@@ -223,7 +223,7 @@ def comment_sent(request, slug):
 
 
 @_from_link(links.STOP_REPLIES, Comment.objects.select_related("petition"))
-def stop_replies(request, comment):
+def stop_replies(request: HttpRequest, comment: Comment) -> HttpResponse:
     if request.method == "POST":
         commenting.stop_replies(comment)
         return redirect(request.path)
@@ -245,18 +245,18 @@ def unsubscribe(request, signature):
 
 
 @require_safe
-def withdrawn(request):
+def withdrawn(request: HttpRequest) -> HttpResponse:
     return render(request, "signatures/withdrawn.html")
 
 
 @require_safe
-def privacy_notice(request):
+def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "signatures/privacy.html", {"captcha": settings.CAPTCHA})
 
 
 @require_safe
 @cache_control(public=True, max_age=5)
-def count_json(request, slug):
+def count_json(request: HttpRequest, slug: str) -> JsonResponse:
     figures = public_figures(Petition.objects.get_published_or_404(slug))
     # "count" is the name this document used before; kept for one release (README).
     return JsonResponse({**figures, "count": figures["confirmed_count"]})

@@ -19,7 +19,19 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     web = settings.DATABASES["default"]["OPTIONS"]["options"]
     settings.DATABASES["default"]["OPTIONS"]["options"] = "-c statement_timeout=0"
+    _add_sqlite(settings.DATABASES)
     return web
+
+
+def _add_sqlite(databases):
+    """A second database, SQLite in memory, as `make run` uses: the tests marked
+    `django_db(databases=[..., "sqlite"])` run the hand-written SQL on it too. Only they create
+    it; every other test runs on PostgreSQL alone."""
+    from django.db import connections
+
+    databases["sqlite"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    # Django's defaults for the keys not given, as it fills them in at start-up.
+    connections.configure_settings(databases)
 
 
 @pytest.fixture(scope="session")
