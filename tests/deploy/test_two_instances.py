@@ -33,6 +33,8 @@ class Browser:
         # What the proxy in front of the app would add (BEHIND_TLS_PROXY=true).
         request.add_header("X-Forwarded-Proto", "https")
         request.add_header("Referer", self.base.replace("http:", "https:") + path)
+        if data is not None:
+            request.add_header("Sec-Fetch-Site", "same-origin")
         if self.cookies:
             request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -45,10 +47,13 @@ class Browser:
         return self._open(path)[1]
 
     def submit(self, path, fields):
-        """GET the page, then POST its form with the CSRF token, as a browser does."""
+        """GET the page, then POST its form as a browser does: with the CSRF token where the
+        form carries one, else (the public forms) as a same-origin request."""
         page = self.get(path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if token:
+            fields = {"csrfmiddlewaretoken": token.group(1), **fields}
+        body = urllib.parse.urlencode(fields).encode()
         return self._open(path, data=body)
 
 
