@@ -134,6 +134,9 @@ def sign_and_confirm(browser, base, maildir, *, javascript, address):
     errors = watch_for_errors(page)
     captcha = _captcha_sent(page)
     try:
+        # The petition page is kept 5 seconds (README: "The page cache"): a signature counted
+        # just before would not show yet, so the count to start from is read after that.
+        page.wait_for_timeout(5500)
         page.goto(base + petition_path("ru"))
         before = _count(page)
         width = page.evaluate("document.documentElement.scrollWidth")
