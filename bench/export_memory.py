@@ -9,13 +9,12 @@ allocation while the rows are consumed, without keeping them. Run it with
 
 import os
 import sys
-import tempfile
 import time
 import tracemalloc
 
 import psycopg
 
-from ops.production import production_env, throwaway_database
+from ops.production import production_process
 
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_EXPORT_DB_NAME", "petition_bench_export")
@@ -29,9 +28,10 @@ def fill(database_url, petition_id, rows):
             """
             INSERT INTO signatures_signature (petition_id, status, name, email_encrypted,
                 email_hash, region, show_name, wants_updates, language, ip_hash, email_domain,
-                invalidation_reason, emails_sent, created_at, confirmed_at)
+                invalidation_reason, emails_sent, emails_delivered, created_at, confirmed_at,
+                source, sheet)
             SELECT %s, 'confirmed', 'Айгүл Өмүрбекова ' || n, '', md5(n::text), 'bishkek',
-                false, false, 'ru', '', 'example.org', '', 1, now(), now()
+                false, false, 'ru', '', 'example.org', '', 1, 1, now(), now(), 'online', ''
             FROM generate_series(1, %s) AS n
             """,
             (petition_id, rows),
@@ -57,26 +57,9 @@ def measure(client, petition_id):
 
 
 def main():
-    with (
-        tempfile.TemporaryDirectory(prefix="petition-export-") as workdir,
-        throwaway_database(DB_NAME, DB_SERVER) as database_url,
-    ):
-        # The production settings, in this process: the test client drives the whole stack.
-        os.environ.update(
-            production_env(
-                database_url=database_url,
-                workdir=workdir,
-                DJANGO_SETTINGS_MODULE="petition_site.settings",
-                ALLOWED_HOSTS="testserver",
-                LOG_LEVEL="WARNING",
-            )
-        )
-        try:
-            return export(database_url)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
+    # The production settings, in this process: the test client drives the whole stack.
+    with production_process(DB_NAME, DB_SERVER, ALLOWED_HOSTS="testserver") as (database_url, _):
+        return export(database_url)
 
 
 def export(database_url):

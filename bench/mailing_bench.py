@@ -13,13 +13,11 @@ read after each size: if it stays flat from 1,000 to 100,000, it is bounded. Run
 import os
 import resource
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import psycopg
 
-from ops.production import production_env, throwaway_database
+from ops.production import production_process
 
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "petition_bench_mailing")
@@ -39,10 +37,11 @@ def fill(petition_id, rows):
             """
             INSERT INTO signatures_signature (petition_id, status, name, email_encrypted,
                 email_hash, region, show_name, wants_updates, language, ip_hash, email_domain,
-                invalidation_reason, emails_sent, emails_delivered, created_at, confirmed_at)
+                invalidation_reason, emails_sent, emails_delivered, created_at, confirmed_at,
+                source, sheet)
             SELECT %s, 'confirmed', 'Айгүл Өмүрбекова', %s, md5(n::text), 'bishkek', false,
                 true, CASE WHEN n %% 2 = 0 THEN 'ru' ELSE 'en' END, '', 'example.org', '', 1, 1,
-                now(), now()
+                now(), now(), 'online', ''
             FROM generate_series(1, %s) AS n
             """,
             (petition_id, address, rows),
@@ -118,29 +117,10 @@ def _run():
 
 
 def main():
-    with (
-        tempfile.TemporaryDirectory(prefix="mailing-bench-") as workdir,
-        throwaway_database(DB_NAME, DB_SERVER) as database_url,
-    ):
-        outbox = Path(workdir) / "mail"
-        # The production settings, in this process: the worker's own code sends the batches.
-        os.environ.update(
-            production_env(
-                database_url=database_url,
-                workdir=workdir,
-                DJANGO_SETTINGS_MODULE="petition_site.settings",
-                LOG_LEVEL="WARNING",
-                # No pause between batches: this measures the work, not the rate limit.
-                MAILING_RATE_PER_MINUTE=str(10**9),
-            )
-        )
-        try:
-            results = _run()
-            sent_bytes = sum(path.stat().st_size for path in outbox.iterdir())
-        finally:
-            from django.db import connections
-
-            connections.close_all()
+    # No pause between batches: this measures the work, not the rate limit.
+    with production_process(DB_NAME, DB_SERVER, MAILING_RATE_PER_MINUTE=str(10**9)) as (_, work):
+        results = _run()
+        sent_bytes = sum(path.stat().st_size for path in (work / "mail").iterdir())
 
     small, large = results[1_000], results[100_000]
     print(

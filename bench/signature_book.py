@@ -11,11 +11,10 @@ it stops by itself. The last line sums it up:
 import os
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
 
-from ops.production import production_env, throwaway_database
+from ops.production import production_process
 
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_BOOK_DB_NAME", "petition_bench_book")
@@ -47,26 +46,9 @@ def fill(petition_id, rows):
 
 
 def main():
-    with (
-        tempfile.TemporaryDirectory(prefix="petition-book-") as workdir,
-        throwaway_database(DB_NAME, DB_SERVER) as database_url,
-    ):
-        os.environ.update(
-            production_env(
-                database_url=database_url,
-                workdir=workdir,
-                DJANGO_SETTINGS_MODULE="petition_site.settings",
-                LOG_LEVEL="WARNING",
-                # As the worker (a manage.py command) runs: no statement time limit.
-                DATABASE_STATEMENT_TIMEOUT="0",
-            )
-        )
-        try:
-            _run()
-        finally:
-            from django.db import connections
-
-            connections.close_all()
+    # As the worker (a manage.py command) runs: no statement time limit.
+    with production_process(DB_NAME, DB_SERVER, DATABASE_STATEMENT_TIMEOUT="0"):
+        _run()
     return 0
 
 

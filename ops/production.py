@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -64,6 +65,32 @@ def throwaway_database(name, server=SERVER):
         yield f"{server}/{name}"
     finally:
         execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def production_process(database_name, server=SERVER, **overrides):
+    """This very process set up as production on a throwaway database, for the benches that
+    drive the site's own code in-process; yields the database URL and the work folder (its
+    `mail` holds the emails). Django is set up by the caller, after entering."""
+    with (
+        tempfile.TemporaryDirectory(prefix="petition-bench-") as workdir,
+        throwaway_database(database_name, server) as database_url,
+    ):
+        os.environ.update(
+            production_env(
+                database_url=database_url,
+                workdir=workdir,
+                DJANGO_SETTINGS_MODULE="petition_site.settings",
+                LOG_LEVEL="WARNING",
+                **overrides,
+            )
+        )
+        try:
+            yield database_url, Path(workdir)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
 
 
 def run_database_url():
