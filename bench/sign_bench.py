@@ -127,13 +127,13 @@ SEED_SQL = """
 INSERT INTO signatures_signature (
     petition_id, status, name, email_encrypted, email_hash, email_domain, region, show_name,
     wants_updates, language, ip_hash, invalidation_reason, emails_sent, emails_delivered,
-    created_at, confirmed_at)
+    created_at, confirmed_at, source, sheet)
 SELECT %(petition)s, 'confirmed', 'Seed Signer', '',
     encode(sha256(('seed-' || i)::text::bytea), 'hex'), 'example.org',
     (%(regions)s::text[])[(1 + i %% 10)::int], i %% 3 = 0, i %% 2 = 0,
     CASE WHEN i %% 4 = 0 THEN 'en' ELSE 'ru' END,
     encode(sha256(('seed-ip-' || i / 4)::text::bytea), 'hex'), '', 1, 1,
-    moment, moment + interval '10 minutes'
+    moment, moment + interval '10 minutes', 'online', ''
 FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS i,
     LATERAL (SELECT now() - interval '61 days'
              + i * (interval '60 days' / %(rows)s::bigint)) AS signed(moment)
