@@ -35,7 +35,7 @@ DESKTOP = {"width": 1280, "height": 800}
 NARROWEST = {"width": 320, "height": 640}
 # What a Russian-speaking visitor reads; English where the check is made in English.
 WORDS = {
-    "ru": {"confirm": "Подтвердить мою подпись", "thanks": "Спасибо за подпись"},
+    "ru": {"confirm": "Подтвердить подпись", "thanks": "Спасибо за подпись"},
     "en": {"confirm": "Confirm my signature", "thanks": "Thank you for signing"},
 }
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}

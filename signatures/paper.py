@@ -14,6 +14,7 @@ from datetime import datetime, time
 from django import forms
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from . import counting
@@ -123,7 +124,9 @@ def read(text):
             if not rows and line == 1 and cells[0].strip().casefold() in HEADER_NAMES:
                 continue
             if len(rows) == MAX_ROWS:
-                error = _("A file may hold at most %(max)d rows.") % {"max": MAX_ROWS}
+                error = _("A file may hold at most %(max)s rows.") % {
+                    "max": number_format(MAX_ROWS, force_grouping=True)
+                }
                 return Sheet(text, rows, error)
             rows.append(_check(line, cells))
     except csv.Error:

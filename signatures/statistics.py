@@ -18,12 +18,13 @@ def bar_chart(counts_by_day, days=CHART_DAYS):
     today = timezone.localdate()
     first = today - timedelta(days=days - 1)
     slot = CHART_WIDTH / days
-    peak = max(counts_by_day.values(), default=0) or 1
+    peak = max(counts_by_day.values(), default=0)
+    scale = peak or 1  # no bar is drawn on a chart of empty days
     bars = []
     for index in range(days):
         day = first + timedelta(days=index)
         value = counts_by_day.get(day, 0)
-        height = round(value / peak * (CHART_HEIGHT - 20), 1)
+        height = round(value / scale * (CHART_HEIGHT - 20), 1)
         bars.append(
             {
                 "day": day,

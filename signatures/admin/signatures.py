@@ -64,8 +64,9 @@ class PaperUploadForm(forms.Form):
         label=_("CSV file"),
         required=False,
         help_text=_(
-            "One signature per row: name, region, date, sheet number. Separated by commas "
-            "or semicolons, saved as UTF-8; a first row of column names is skipped."
+            "One signature per row: name, region, date (YYYY-MM-DD or DD.MM.YYYY), sheet "
+            "number, separated by commas or semicolons. The file in UTF-8; a first row of "
+            "column names is skipped."
         ),
     )
     # The checked file's text, sent back with the confirmation: the preview stores nothing.

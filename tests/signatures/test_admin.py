@@ -265,6 +265,13 @@ def test_the_statistics_page_draws_a_chart_from_real_rows(organizer_client, peti
     assert "Comments awaiting moderation" in html
 
 
+def test_a_chart_of_empty_days_says_its_highest_day_is_zero(organizer_client, petition):
+    html = organizer_client.get(f"{CHANGELIST}statistics/").content.decode()
+
+    assert "Highest day: 0." in html
+    assert html.count('height="0.0"') == 60
+
+
 @pytest.mark.parametrize("action", ["close_action", "reopen_action"])
 def test_organizers_open_and_close_petitions(organizer_client, db, action):
     petition = make_petition(status="open" if action == "close_action" else "closed")

@@ -48,11 +48,11 @@ def test_the_link_in_the_email_shows_a_button_and_only_the_button_unsubscribes(
     )
 
     page = client.get(url.group(1))
-    assert "Отписаться" in page.content.decode()
+    assert "Отказаться от новостей" in page.content.decode()
     assert not Unsubscribe.objects.exists()
     done = client.post(url.group(1))
 
-    assert "Вы отписались" in done.content.decode()
+    assert "Новостей больше не будет" in done.content.decode()
     assert Unsubscribe.objects.count() == 1
 
 
