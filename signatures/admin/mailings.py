@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from .. import mailings
@@ -126,7 +127,7 @@ class MailingAdmin(TabbedTranslationAdmin):
             request,
             mailing,
             "preview",
-            _("Preview"),
+            pgettext_lazy("page title", "Preview"),
             previews=previews,
             recipients=mailings.recipients(mailing).count(),
         )
