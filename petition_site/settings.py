@@ -98,8 +98,11 @@ MIDDLEWARE = [
     "petition_site.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A public page kept from an earlier visit is served here, in its language, before
+    # sessions, CSRF and authentication run (petition_site/page_cache.py).
+    "petition_site.page_cache.PublicPageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     # Before anything that does work: a request that waited too long is answered 503 at once.
     "petition_site.shedding.LoadSheddingMiddleware",
     "petition_site.middleware.ReadableBodyMiddleware",
@@ -336,6 +339,9 @@ STOP_REPLIES_LINK_DAYS = _setting("STOP_REPLIES_LINK_DAYS", env.int, default=365
 # Every mailing's unsubscribe link, made fresh for each email.
 UNSUBSCRIBE_LINK_DAYS = _setting("UNSUBSCRIBE_LINK_DAYS", env.int, default=365)
 PUBLIC_COUNT_CACHE_SECONDS = 5
+# Public pages are kept whole this long, by the app (petition_site/page_cache.py) and by a
+# proxy in front (their s-maxage): the count they show may be this many seconds old.
+PAGE_CACHE_SECONDS = PUBLIC_COUNT_CACHE_SECONDS
 # Days after a petition ends before its signers' names, emails and hashes are erased.
 ANONYMISE_AFTER_DAYS = _setting("ANONYMISE_AFTER_DAYS", env.int, default=90)
 # The admin's "Trending sources" lists an IP hash or email domain with this many signatures

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.cache import cache_control, cache_page
+from django.views.decorators.cache import cache_control
 
 from signatures.captcha import with_captcha_csp
 from signatures.counting import public_count, public_figures, region_counts
@@ -14,16 +14,15 @@ from . import sharing
 from .models import Petition
 
 OG_LOCALES = {"ru": "ru_RU", "en": "en_US", "ky": "ky_KG"}
+
+
 # The whole page is one for every visitor (no cookie, no token: petition_site.csrf), so a
 # shared cache may keep it as long as its count may be stale.
-PAGE_CACHE_SECONDS = settings.PUBLIC_COUNT_CACHE_SECONDS
-
-
 def public_page(view):
-    """Serve the page from the shared cache (keyed by its full address and the language) and
-    let proxies keep it as long; browsers check again each time (README: "The page cache")."""
-    view = cache_control(public=True, max_age=0, s_maxage=PAGE_CACHE_SECONDS)(view)
-    return cache_page(PAGE_CACHE_SECONDS, key_prefix="page")(view)
+    """Declare the page one for every visitor: the app's page cache keeps it whole (keyed by
+    its full address and the language, petition_site/page_cache.py), proxies may keep it as
+    long, browsers check again each time (README: "The page cache")."""
+    return cache_control(public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS)(view)
 
 
 def _render_petition(request, petition):
@@ -93,7 +92,7 @@ def poster(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@cache_control(public=True, max_age=5)
+@cache_control(public=True, max_age=5, s_maxage=settings.PAGE_CACHE_SECONDS)
 def api_detail(request: HttpRequest, slug: str) -> JsonResponse:
     """The petition's public figures as JSON; no personal data."""
     petition = Petition.objects.get_published_or_404(slug)

@@ -255,7 +255,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_control(public=True, max_age=5)
+@cache_control(public=True, max_age=5, s_maxage=settings.PAGE_CACHE_SECONDS)
 def count_json(request: HttpRequest, slug: str) -> JsonResponse:
     figures = public_figures(Petition.objects.get_published_or_404(slug))
     # "count" is the name this document used before; kept for one release (README).

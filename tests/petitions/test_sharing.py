@@ -132,7 +132,7 @@ def test_the_api_gives_public_figures_and_no_personal_data(client, petition):
     response = client.get(f"/ru/petitions/{petition.slug}.json")
 
     assert response.status_code == 200
-    assert response["Cache-Control"] == "public, max-age=5"
+    assert response["Cache-Control"] == "public, max-age=5, s-maxage=5"
     data = response.json()
     assert data["title"] == "Чистый воздух для Бишкека"
     assert data["confirmed_count"] == 2

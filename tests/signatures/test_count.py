@@ -164,7 +164,7 @@ def test_the_count_endpoint_is_json_with_a_short_public_cache(client, petition):
     response = client.get(f"/petitions/{petition.slug}/count.json")
 
     assert response.status_code == 200
-    assert response["Cache-Control"] == "public, max-age=5"
+    assert response["Cache-Control"] == "public, max-age=5, s-maxage=5"
     data = response.json()
     assert data["confirmed_count"] == 1
     assert data["goal"] == 100
