@@ -183,7 +183,13 @@ REQUEST_QUEUE_TIMEOUT = _setting("REQUEST_QUEUE_TIMEOUT", env.float, default=0.5
 if REQUEST_QUEUE_TIMEOUT < 0:
     raise ImproperlyConfigured("REQUEST_QUEUE_TIMEOUT must be 0 (no shedding) or more.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, whose connections wait at most answer_timeout seconds for any answer:
+    # a frozen server cannot enforce its own statement timeout (petition_site/postgresql).
+    DATABASES["default"]["ENGINE"] = "petition_site.postgresql"
     _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["answer_timeout"] = (
+        DATABASE_STATEMENT_TIMEOUT + 1 if DATABASE_STATEMENT_TIMEOUT else None
+    )
     # libpq counts the connect timeout per address and treats less than 2 as 2.
     _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     # Set when the connection starts: no extra round trip per request.

@@ -1,12 +1,15 @@
 import pytest
 from django.core.management import call_command
 
+# What `manage.py` commands run under: no statement timeout, no bound on an answer.
+COMMAND_LIMITS = {"options": "-c statement_timeout=0", "answer_timeout": None}
 
-def _statement_timeout(options):
-    """Set the statement timeout new connections get; the next query opens a new one."""
+
+def _limits(limits):
+    """Set the timeouts new connections get; the next query opens a new one."""
     from django.db import connection
 
-    connection.settings_dict["OPTIONS"]["options"] = options
+    connection.settings_dict["OPTIONS"].update(limits)
     connection.close()
 
 
@@ -17,8 +20,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     timeout. The tests themselves run under the web's (django_db_setup below)."""
     from django.conf import settings
 
-    web = settings.DATABASES["default"]["OPTIONS"]["options"]
-    settings.DATABASES["default"]["OPTIONS"]["options"] = "-c statement_timeout=0"
+    options = settings.DATABASES["default"]["OPTIONS"]
+    web = {key: options[key] for key in COMMAND_LIMITS}
+    options.update(COMMAND_LIMITS)
     _add_sqlite(settings.DATABASES)
     return web
 
@@ -37,15 +41,15 @@ def _add_sqlite(databases):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_modify_db_settings, django_db_blocker):
     with django_db_blocker.unblock():
-        _statement_timeout(django_db_modify_db_settings)
+        _limits(django_db_modify_db_settings)
     yield
     with django_db_blocker.unblock():
-        _statement_timeout("-c statement_timeout=0")
+        _limits(COMMAND_LIMITS)
 
 
 @pytest.fixture(autouse=True)
 def _require_postgresql(settings):
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", (
+    assert settings.DATABASES["default"]["ENGINE"] == "petition_site.postgresql", (
         "The tests run against PostgreSQL: set DATABASE_URL (make test does)."
     )
 

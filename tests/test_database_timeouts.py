@@ -18,6 +18,8 @@ def test_web_defaults_connect_in_3_seconds_and_cancel_statements_after_5():
 
     assert options["connect_timeout"] == 3
     assert options["options"] == "-c statement_timeout=5000"
+    # A frozen server cancels nothing: the client stops waiting a second later.
+    assert options["answer_timeout"] == 6
     assert settings.REQUEST_QUEUE_TIMEOUT == 0.5
 
 
@@ -31,13 +33,21 @@ def test_the_timeouts_read_the_environment_and_keep_the_urls_own_options():
 
     assert "'connect_timeout': 7" in printed
     assert "'options': '-c search_path=public -c statement_timeout=2500'" in printed
+    assert "'answer_timeout': 3.5" in printed
+
+
+def test_without_a_statement_timeout_an_answer_may_take_any_time():
+    printed = _print(SHOW_OPTIONS, DATABASE_STATEMENT_TIMEOUT="0")
+
+    assert "'answer_timeout': None" in printed
 
 
 @pytest.mark.parametrize(
-    ("environment", "statement_timeout"),
-    [({}, "0"), ({"DATABASE_COMMAND_STATEMENT_TIMEOUT": "600"}, "10min")],
+    ("environment", "limits"),
+    [({}, "0 None"), ({"DATABASE_COMMAND_STATEMENT_TIMEOUT": "600"}, "10min 601.0")],
 )
-def test_commands_have_no_statement_limit_unless_given_one(db, environment, statement_timeout):
+def test_commands_have_no_statement_limit_unless_given_one(db, environment, limits):
+    """Their statement timeout, and how long their connection waits for an answer."""
     database = settings.DATABASES["default"]
     result = subprocess.run(
         [
@@ -46,7 +56,8 @@ def test_commands_have_no_statement_limit_unless_given_one(db, environment, stat
             "shell",
             "-c",
             "from django.db import connection; c = connection.cursor(); "
-            "c.execute('SHOW statement_timeout'); print(c.fetchone()[0])",
+            "c.execute('SHOW statement_timeout'); "
+            "print(c.fetchone()[0], connection.connection.answer_timeout)",
         ],
         cwd=settings.BASE_DIR,
         env={
@@ -64,7 +75,7 @@ def test_commands_have_no_statement_limit_unless_given_one(db, environment, stat
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == statement_timeout
+    assert result.stdout.strip().splitlines()[-1] == limits
 
 
 @pytest.mark.parametrize(
