@@ -8,9 +8,9 @@ with its figures:
   duplicates   200 concurrent signs with one email leave one row
   pg-kill      PostgreSQL killed (immediate shutdown) mid-load: every acknowledged
                signature is stored; the site is healthy within 10 s, not restarted
-  pg-freeze    PostgreSQL frozen (SIGSTOP) for longer than gunicorn's worker timeout: every
-               request ends (answered, or its connection closed) within that timeout and a
-               few seconds; the site heals after SIGCONT
+  pg-freeze    PostgreSQL frozen (SIGSTOP) 20 s: every request is answered, 503 or served,
+               within the database's answer and connect timeouts and a margin, none left to
+               gunicorn's worker timeout; signing again within 10 s of SIGCONT
   web-kill     a gunicorn worker SIGKILLed under load: only its in-flight request fails;
                what queued while it was missing may be shed (503), never lost
   worker-kill  db_worker SIGKILLed 5 times under 2,000 queued emails: each confirmation
@@ -22,10 +22,11 @@ with its figures:
   log-scan     every log the run wrote holds no email, name, client IP or link token
 
 The scenarios measure from outside. Two bounds are the site's own, read from its settings
-and printed with the figures: a request held by a worker whose open database connection
-froze ends only when gunicorn's worker timeout kills that worker (PostgreSQL, frozen, cannot
-enforce its statement timeout), and a task held by a killed db_worker runs again only once
-its heartbeat is WORKER_LOST_AFTER old. Every loop is bounded in count and time;
+and printed with the figures: a request whose database froze waits at most the connection's
+answer timeout (a frozen PostgreSQL cannot enforce its statement timeout, so the client gives
+up a second after it: petition_site/postgresql), then the connect timeout for a new
+connection; and a task held by a killed db_worker runs again only once its heartbeat is
+WORKER_LOST_AFTER old. Every loop is bounded in count and time;
 the run stops by itself within 10 minutes and stops everything it started. Exits 1 if any
 scenario fails. Run it with `make resilience` (or `python -m bench.resilience pg-kill ...`
 for some of them); its logs stay in var/resilience/logs/.
@@ -57,16 +58,17 @@ LOGS = OUT / "logs"
 SLUG = "stop-criminalization-of-sex-work-kyrgyzstan"
 CSRF = "resiliencecsrf0123456789abcdefgh"  # 32 characters: an unmasked CSRF secret
 RUN_LIMIT = 570  # seconds, start-up included; stopping everything takes the rest of ten minutes
-# Seconds past gunicorn's worker timeout for a frozen request to end: the arbiter notices
-# within a second or two, and what queued behind the killed worker waits for its replacement.
-ANSWER_MARGIN = 5
-FREEZE_BEYOND = 5  # seconds the freeze outlasts that timeout, so the bound is what ends it
+# Seconds past the database's answer and connect timeouts for a request to a frozen database
+# to be answered: up to REQUEST_QUEUE_TIMEOUT waiting for a worker, and rendering the page.
+ANSWER_MARGIN = 2
+FREEZE = 20  # seconds
 LOST_MARGIN = 15  # seconds past WORKER_LOST_AFTER + a heartbeat for a requeued task to be sent
 HEAL_WITHIN = 10  # seconds
 SHED_WITHIN = 1  # seconds: p99 of served requests, and every 503/429, in an overload
 SURNAME = "Сынакова"  # in every name the run signs with, so the log scan finds any of them
 SIGNED = 302
 SHED = {429, 503}
+FREEZE_ANSWERS = {200, SIGNED, 503}  # served, or "try again in a minute"
 
 
 class RunTooLong(Exception):
@@ -277,14 +279,19 @@ def _seconds(value):
 async def pg_freeze(run, site, cluster, settings):
     notes = []
     requests = []
-    # No statement timeout reaches a frozen server: gunicorn's worker timeout is the bound.
-    bound = settings["gunicorn_timeout"] + ANSWER_MARGIN
-    freeze = settings["gunicorn_timeout"] + FREEZE_BEYOND
+    signers = []
+    options = settings["OPTIONS"]
+    # An open connection waits the answer timeout (the health check's SELECT 1), a new one
+    # the connect timeout; gunicorn's worker timeout must never be what ends a request.
+    bound = options["answer_timeout"] + options["connect_timeout"] + ANSWER_MARGIN
+    # Side by side, so that every worker holds an open connection when the server stops.
+    await asyncio.gather(*(run.sign(run.person("freeze")) for _ in range(12)))
     frozen = cluster.freeze()
     frozen_at = time.monotonic()
-    for number in range(2 * freeze):  # one request every half second
+    for number in range(2 * FREEZE):  # one request every half second
         if number % 2:
-            request = run.sign(run.person("freeze"), timeout=bound + 15)
+            signers.append(run.person("freeze"))
+            request = run.sign(signers[-1], timeout=bound + 15)
         else:
             request = run.http("GET", f"/ru/petitions/{SLUG}/", timeout=bound + 15)
         requests.append(asyncio.create_task(request))
@@ -293,20 +300,26 @@ async def pg_freeze(run, site, cluster, settings):
     thawed_at = time.monotonic()
     heal = await run.healed("freeze", thawed_at, 40)
     replies = await asyncio.gather(*requests)
-    answered = [r for r in replies if r.status is not None]
-    # A connection gunicorn closed as it killed a stuck worker has ended: the client knows.
-    slow = [r for r in replies if r.error == "timeout" or r.seconds > bound]
+    late = [r for r in replies if r.status not in FREEZE_ANSWERS or r.seconds > bound]
+    acknowledged = [
+        person.name
+        for person, reply in zip(signers, replies[1::2], strict=True)
+        if reply.status == SIGNED
+    ]
+    lost = missing(site, acknowledged)
     seconds = [r.seconds for r in replies]
     supervise(site, notes)
     run.report(
         "pg-freeze",
-        not slow and heal is not None and heal <= HEAL_WITHIN,
+        not late and not lost and heal is not None and heal <= HEAL_WITHIN,
         f"{frozen} PostgreSQL processes stopped for {thawed_at - frozen_at:.0f} s; "
-        f"{len(replies)} requests meanwhile: {len(answered)} answered, "
-        f"{len(replies) - len(slow)} ended within {bound} s (gunicorn's worker timeout "
-        f"{settings['gunicorn_timeout']} s + {ANSWER_MARGIN} s), answers {statuses(replies)}, "
+        f"{len(replies)} requests meanwhile: {len(replies) - len(late)} answered "
+        f"{'/'.join(map(str, sorted(FREEZE_ANSWERS)))} within {bound:g} s (answer timeout "
+        f"{options['answer_timeout']:g} s + connect timeout {options['connect_timeout']} s "
+        f"+ {ANSWER_MARGIN} s), answers {statuses(replies)}, "
         f"median {statistics.median(seconds):.1f} s, max {max(seconds):.1f} s; "
-        f"signing again {_seconds(heal)} after SIGCONT; "
+        f"{len(acknowledged)} signatures acknowledged, {len(lost)} missing; "
+        f"signing again {_seconds(heal)} after SIGCONT (≤ {HEAL_WITHIN} s); "
         + ("; ".join(notes) or "db_worker still running"),
     )
 
