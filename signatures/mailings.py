@@ -17,9 +17,10 @@ from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from modeltranslation.utils import build_localized_fieldname
 
-from . import privacy
+from . import links, privacy
 from .emails import mailing_email
 from .models import Mailing, MailingDelivery, Signature, Unsubscribe
 from .tasks import send_mailing
@@ -66,6 +67,34 @@ def start(mailing):
     mailing.refresh_from_db()
     logger.info("mailing_started mailing=%s started=%s", mailing.pk, bool(started))
     return bool(started)
+
+
+def draft_from_update(update, user):
+    """A draft mailing of a published `update` to its petition's signers, and whether it is new.
+
+    Each language's title becomes the subject, its text the body, followed by a link to the
+    update on the petition's page in that language; a language without text is left empty, so
+    its signers get the first language's, as in any mailing. An update has one mailing: if it
+    has one already (a draft, or one sent), that one is returned, so a second click mails
+    nobody twice. Sending still takes the preview's confirmation.
+    """
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        text = getattr(update, build_localized_fieldname("text", code))
+        if not text:
+            continue
+        with translation.override(code):
+            link = links.absolute(update.get_absolute_url())
+        texts[build_localized_fieldname("subject", code)] = getattr(
+            update, build_localized_fieldname("title", code)
+        )
+        texts[build_localized_fieldname("body", code)] = f"{text.strip()}\n\n{link}"
+    # The unique update column settles two clicks at once: get_or_create reads the winner's.
+    mailing, created = Mailing.objects.get_or_create(
+        update=update, defaults={"petition": update.petition, "created_by": user, **texts}
+    )
+    logger.info("mailing_from_update update=%s mailing=%s new=%s", update.pk, mailing.pk, created)
+    return mailing, created
 
 
 def send_test(mailing, address):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Petition
+from petitions.models import Petition, Update
 
 from . import privacy
 
@@ -660,6 +660,18 @@ class Mailing(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False
+    )
+    # The published update it was made from (signatures.mailings.draft_from_update): one
+    # mailing per update, so a second click opens the first one instead of mailing it twice.
+    # Deleting the update keeps the mailing, the record of what signers received.
+    update = models.OneToOneField(
+        Update,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mailing",
+        editable=False,
+        verbose_name=_("from the update"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
