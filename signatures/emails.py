@@ -49,17 +49,47 @@ def signature_email(signature):
 def mailing_email(mailing, *, language, address, signature_id):
     """`mailing` in `language` (its first language's text where that one is empty), with a
     one-click unsubscribe (RFC 8058) for signature `signature_id` in the headers and body."""
+    return mailing_emails(mailing)(language, address, signature_id)
+
+
+# Stands for the unsubscribe link in a language's text made once: the database cannot store
+# a NUL character (nor do Django's form fields accept one), so no mailing's own text has it.
+_UNSUBSCRIBE_LINK = "\x00unsubscribe\x00"
+
+
+def mailing_emails(mailing):
+    """A function (language, address, signature_id) → that signer's email of `mailing`, as
+    mailing_email makes it.
+
+    A mailing's emails differ only in the address and the unsubscribe link: the subject, the
+    sender and the text around the link are made once per language, when its first signer
+    needs them, so a batch does not render the same template for each of its signers.
+    """
     petition = mailing.petition
-    with translation.override(language):
-        unsubscribe_url = links.UNSUBSCRIBE.url(signature_id)
-        subject = mailing.subject or gettext("News")
-        context = {"body": mailing.body, "petition": petition, "unsubscribe_url": unsubscribe_url}
-        text = render_to_string("signatures/email/mailing.txt", context)
-    headers = {
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    return EmailMessage(subject, text, _sender(petition, language), [address], headers=headers)
+    made = {}
+
+    def email(language, address, signature_id):
+        if language not in made:
+            with translation.override(language):
+                subject = mailing.subject or gettext("News")
+                context = {
+                    "body": mailing.body,
+                    "petition": petition,
+                    "unsubscribe_url": _UNSUBSCRIBE_LINK,
+                }
+                text = render_to_string("signatures/email/mailing.txt", context)
+            made[language] = (subject, text, _sender(petition, language))
+        subject, text, sender = made[language]
+        with translation.override(language):
+            unsubscribe_url = links.UNSUBSCRIBE.url(signature_id)
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        body = text.replace(_UNSUBSCRIBE_LINK, unsubscribe_url)
+        return EmailMessage(subject, body, sender, [address], headers=headers)
+
+    return email
 
 
 def _sender(petition, language):

@@ -1,6 +1,11 @@
 """A mailing reaches the confirmed signers who asked for updates, each in their language."""
 
+from contextlib import contextmanager
+
 import pytest
+from django.db import connection
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 
 from signatures import links, mailings
 from signatures.models import Mailing, MailingDelivery, Signature, Unsubscribe
@@ -212,3 +217,55 @@ def test_the_batches_keep_to_the_rate(petition, settings):
     assert (first - mailing.batch_started_at).total_seconds() == 2
     assert too_soon == first
     assert mailings.progress(mailing)["sent"] == 2
+
+
+def _one_batch(settings, signers, capture):
+    """Send a new mailing's first batch to `signers` new recipients, half in each language,
+    under `capture`; returns what it captured."""
+    petition = make_petition()
+    for number in range(signers):
+        language = "ru" if number % 2 else "en"
+        make_recipient(petition, f"s{signers}-{number}@example.org", language=language)
+    mailing = make_mailing(petition)
+    mailings.start(mailing)
+    settings.MAILING_BATCH_SIZE = signers
+    with capture() as captured:
+        mailings.send_batch(mailing.pk)
+    assert mailings.progress(mailing)["sent"] == signers
+    return captured
+
+
+def test_each_copy_costs_one_statement_and_the_batch_a_few_more(db, settings, mailoutbox):
+    def statements(signers):
+        captured = _one_batch(settings, signers, lambda: CaptureQueriesContext(connection))
+        # The savepoints are the test's: in production each copy is its own transaction.
+        return [query for query in captured if "SAVEPOINT" not in query["sql"]]
+
+    small, large = statements(3), statements(9)
+
+    # The signer's check and the record of their copy are one INSERT; nothing else is per
+    # signer, and what each batch does besides does not depend on its size.
+    assert len(large) - len(small) == 6
+    assert sum(query["sql"].startswith("INSERT") for query in large) == 9
+    assert len(small) - 3 == len(large) - 9 <= 6
+
+
+def test_a_batch_renders_the_text_once_per_language(db, settings, mailoutbox):
+    rendered = _one_batch(settings, 9, _templates_rendered)
+
+    assert rendered == ["signatures/email/mailing.txt"] * 2
+    assert len({email.body for email in mailoutbox}) == 9
+
+
+@contextmanager
+def _templates_rendered():
+    names = []
+
+    def record(sender, template, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(record)
