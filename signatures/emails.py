@@ -83,13 +83,41 @@ def mailing_emails(mailing):
         with translation.override(language):
             unsubscribe_url = links.UNSUBSCRIBE.url(signature_id)
         headers = {
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe": _OneLineHeader("List-Unsubscribe", f"<{unsubscribe_url}>"),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         body = text.replace(_UNSUBSCRIBE_LINK, unsubscribe_url)
         return EmailMessage(subject, body, sender, [address], headers=headers)
 
     return email
+
+
+class _OneLineHeader(str):
+    """A header sent on one line as written, however long (up to the 998 characters of RFC
+    5322), for a URL in angle brackets.
+
+    The email package folds a header longer than 78 characters, and a URL has no space to
+    fold at, so it would cut the URL into RFC 2047 encoded-words ("=?utf-8?q?=3Chttps...").
+    Those are not allowed in List-Unsubscribe (RFC 2369), and Gmail, for one, then shows no
+    unsubscribe button at all. The email package keeps a value that has the header's `name`
+    as it is (EmailPolicy.header_store_parse) and folds it by calling its `fold`.
+    """
+
+    name: str
+
+    def __new__(cls, name, value):
+        if not value.isascii() or "\r" in value or "\n" in value or len(name + value) > 996:
+            raise ValueError(f"{name} must be one line of ASCII")
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def __getnewargs__(self):
+        # Copies (the locmem backend keeps one of each email) and pickles keep the name.
+        return (self.name, str(self))
+
+    def fold(self, *, policy):
+        return f"{self.name}: {self}{policy.linesep}"
 
 
 def _sender(petition, language):

@@ -1,6 +1,7 @@
 """A mailing reaches the confirmed signers who asked for updates, each in their language."""
 
 from contextlib import contextmanager
+from email import message_from_bytes, policy
 
 import pytest
 from django.db import connection
@@ -90,6 +91,21 @@ def test_every_copy_carries_a_one_click_unsubscribe(petition, run_tasks, mailout
     message = email.message()
     assert message["List-Unsubscribe"] == f"<{url}>"
     assert links.UNSUBSCRIBE.read(url.rstrip("/").rsplit("/", 1)[1]) == signer.pk
+
+
+def test_the_unsubscribe_header_leaves_as_a_plain_url_on_one_line(petition, run_tasks, mailoutbox):
+    # Folded into RFC 2047 encoded-words, as the email package does with any header over 78
+    # characters, mail providers ignore it and show no unsubscribe button.
+    make_recipient(petition, "aigul@example.org", language="ru")
+    _send(make_mailing(petition), run_tasks)
+
+    [email] = mailoutbox
+    header = email.extra_headers["List-Unsubscribe"]
+    sent = email.message(policy=policy.SMTP).as_bytes()
+
+    assert len(header) > 78
+    assert f"\r\nList-Unsubscribe: {header}\r\n".encode() in sent
+    assert message_from_bytes(sent, policy=policy.default)["List-Unsubscribe"] == header
 
 
 def test_discreet_emails_name_neither_the_petition_nor_its_subject(petition, run_tasks, mailoutbox):
