@@ -18,6 +18,7 @@ from django.core import mail
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from modeltranslation.utils import build_localized_fieldname
 
 from . import links, privacy
@@ -85,8 +86,10 @@ def draft_from_update(update, user):
             continue
         with translation.override(code):
             link = links.absolute(update.get_absolute_url())
-        texts[build_localized_fieldname("subject", code)] = getattr(
-            update, build_localized_fieldname("title", code)
+        title = getattr(update, build_localized_fieldname("title", code)) or ""
+        # An update's title may be longer than a subject: the draft shows it cut, to edit.
+        texts[build_localized_fieldname("subject", code)] = Truncator(title).chars(
+            Mailing._meta.get_field("subject").max_length
         )
         texts[build_localized_fieldname("body", code)] = f"{text.strip()}\n\n{link}"
     # The unique update column settles two clicks at once: get_or_create reads the winner's.

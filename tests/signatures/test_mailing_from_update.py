@@ -117,6 +117,19 @@ def test_a_language_without_text_falls_back_to_the_first_one(organizer_staff, pe
     assert preview.count("Подписи переданы.") == 2
 
 
+def test_a_title_too_long_for_a_subject_is_cut(organizer_staff, petition):
+    update = _published(petition, title_ru="Очень длинный заголовок новости. " * 6)
+
+    clicked = organizer_staff.post(_mail_url(update))
+
+    mailing = Mailing.objects.get()
+    assert clicked.status_code == 302
+    assert len(update.title_ru) == 198
+    assert len(mailing.subject_ru) == 150
+    assert mailing.subject_ru.endswith("…")
+    assert update.title_ru.startswith(mailing.subject_ru[:-1])
+
+
 def test_a_second_click_opens_the_same_mailing(organizer_staff, petition, run_tasks, mailoutbox):
     make_recipient(petition, "a@example.org")
     update = _published(petition)
