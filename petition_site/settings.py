@@ -272,6 +272,9 @@ MAILERS = {
 }
 if _backend_kind == "smtp":
     MAILERS["default"]["OPTIONS"].setdefault("timeout", 20)
+if DEBUG and _backend_kind == "console":
+    # Development prints emails with their text readable, links whole (petition_site/mail.py).
+    MAILERS["default"]["BACKEND"] = "petition_site.mail.ReadableConsoleBackend"
 # The site's public address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 if not SITE_URL.startswith(("http://", "https://")):

@@ -49,17 +49,75 @@ def signature_email(signature):
 def mailing_email(mailing, *, language, address, signature_id):
     """`mailing` in `language` (its first language's text where that one is empty), with a
     one-click unsubscribe (RFC 8058) for signature `signature_id` in the headers and body."""
+    return mailing_emails(mailing)(language, address, signature_id)
+
+
+# Stands for the unsubscribe link in a language's text made once: the database cannot store
+# a NUL character (nor do Django's form fields accept one), so no mailing's own text has it.
+_UNSUBSCRIBE_LINK = "\x00unsubscribe\x00"
+
+
+def mailing_emails(mailing):
+    """A function (language, address, signature_id) → that signer's email of `mailing`, as
+    mailing_email makes it.
+
+    A mailing's emails differ only in the address and the unsubscribe link: the subject, the
+    sender and the text around the link are made once per language, when its first signer
+    needs them, so a batch does not render the same template for each of its signers.
+    """
     petition = mailing.petition
-    with translation.override(language):
-        unsubscribe_url = links.UNSUBSCRIBE.url(signature_id)
-        subject = mailing.subject or gettext("News")
-        context = {"body": mailing.body, "petition": petition, "unsubscribe_url": unsubscribe_url}
-        text = render_to_string("signatures/email/mailing.txt", context)
-    headers = {
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    return EmailMessage(subject, text, _sender(petition, language), [address], headers=headers)
+    made = {}
+
+    def email(language, address, signature_id):
+        if language not in made:
+            with translation.override(language):
+                subject = mailing.subject or gettext("News")
+                context = {
+                    "body": mailing.body,
+                    "petition": petition,
+                    "unsubscribe_url": _UNSUBSCRIBE_LINK,
+                }
+                text = render_to_string("signatures/email/mailing.txt", context)
+            made[language] = (subject, text, _sender(petition, language))
+        subject, text, sender = made[language]
+        with translation.override(language):
+            unsubscribe_url = links.UNSUBSCRIBE.url(signature_id)
+        headers = {
+            "List-Unsubscribe": _OneLineHeader("List-Unsubscribe", f"<{unsubscribe_url}>"),
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        body = text.replace(_UNSUBSCRIBE_LINK, unsubscribe_url)
+        return EmailMessage(subject, body, sender, [address], headers=headers)
+
+    return email
+
+
+class _OneLineHeader(str):
+    """A header sent on one line as written, however long (up to the 998 characters of RFC
+    5322), for a URL in angle brackets.
+
+    The email package folds a header longer than 78 characters, and a URL has no space to
+    fold at, so it would cut the URL into RFC 2047 encoded-words ("=?utf-8?q?=3Chttps...").
+    Those are not allowed in List-Unsubscribe (RFC 2369), and Gmail, for one, then shows no
+    unsubscribe button at all. The email package keeps a value that has the header's `name`
+    as it is (EmailPolicy.header_store_parse) and folds it by calling its `fold`.
+    """
+
+    name: str
+
+    def __new__(cls, name, value):
+        if not value.isascii() or "\r" in value or "\n" in value or len(name + value) > 996:
+            raise ValueError(f"{name} must be one line of ASCII")
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def __getnewargs__(self):
+        # Copies (the locmem backend keeps one of each email) and pickles keep the name.
+        return (self.name, str(self))
+
+    def fold(self, *, policy):
+        return f"{self.name}: {self}{policy.linesep}"
 
 
 def _sender(petition, language):

@@ -15,12 +15,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from modeltranslation.utils import build_localized_fieldname
 
-from . import privacy
-from .emails import mailing_email
+from . import links, privacy
+from .emails import mailing_email, mailing_emails
 from .models import Mailing, MailingDelivery, Signature, Unsubscribe
 from .tasks import send_mailing
 
@@ -68,6 +70,36 @@ def start(mailing):
     return bool(started)
 
 
+def draft_from_update(update, user):
+    """A draft mailing of a published `update` to its petition's signers, and whether it is new.
+
+    Each language's title becomes the subject, its text the body, followed by a link to the
+    update on the petition's page in that language; a language without text is left empty, so
+    its signers get the first language's, as in any mailing. An update has one mailing: if it
+    has one already (a draft, or one sent), that one is returned, so a second click mails
+    nobody twice. Sending still takes the preview's confirmation.
+    """
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        text = getattr(update, build_localized_fieldname("text", code))
+        if not text:
+            continue
+        with translation.override(code):
+            link = links.absolute(update.get_absolute_url())
+        title = getattr(update, build_localized_fieldname("title", code)) or ""
+        # An update's title may be longer than a subject: the draft shows it cut, to edit.
+        texts[build_localized_fieldname("subject", code)] = Truncator(title).chars(
+            Mailing._meta.get_field("subject").max_length
+        )
+        texts[build_localized_fieldname("body", code)] = f"{text.strip()}\n\n{link}"
+    # The unique update column settles two clicks at once: get_or_create reads the winner's.
+    mailing, created = Mailing.objects.get_or_create(
+        update=update, defaults={"petition": update.petition, "created_by": user, **texts}
+    )
+    logger.info("mailing_from_update update=%s mailing=%s new=%s", update.pk, mailing.pk, created)
+    return mailing, created
+
+
 def send_test(mailing, address):
     """Send `mailing` to `address` once in each of the site's languages; returns how many.
 
@@ -109,21 +141,24 @@ def send_batch(mailing_id):
         )
         logger.info("mailing_finished mailing=%s", mailing_id)
         return None
+    # Made once for the batch, used for each signer in it.
+    claim = MailingDelivery.objects.claimer(mailing, recipients(mailing))
+    email = mailing_emails(mailing)
     with mail.mailers.default as connection:
-        sent = sum(_deliver(mailing, signature_id, connection) for signature_id in batch)
+        sent = sum(_deliver(mailing, signer, claim, email, connection) for signer in batch)
     logger.info("mailing_batch mailing=%s sent=%s of=%s", mailing_id, sent, len(batch))
     return now + pause()
 
 
 def _next_batch(mailing):
-    """The ids of the next recipients without a copy, in order.
+    """The next recipients without a copy, in id order: (id, language, encrypted address).
 
     Batches go in id order, so the search starts after the highest id with a copy (an index
     lookup) and stays as fast at the end of a large mailing as at its start. Only when
     nothing is left there does it look at all of them, for anyone who became a recipient
     behind that point (a late confirmation) or lost a copy to a crash.
     """
-    waiting = remaining(mailing).order_by("pk").values_list("pk", flat=True)
+    waiting = remaining(mailing).order_by("pk").values_list("pk", "language", "email_encrypted")
     last = mailing.deliveries.aggregate(last=Max("signature"))["last"]
     if last is not None:
         ahead = list(waiting.filter(pk__gt=last)[: settings.MAILING_BATCH_SIZE])
@@ -132,38 +167,25 @@ def _next_batch(mailing):
     return list(waiting[: settings.MAILING_BATCH_SIZE])
 
 
-def _deliver(mailing, signature_id, connection):
+def _deliver(mailing, signer, claim, email, connection):
     """Send one signer their copy unless they have one; True if this call sent it."""
+    signature_id, language, encrypted = signer
+    address = privacy.decrypt(encrypted)
+    if not address:
+        # The key that encrypted it is gone: nothing to send to, ever.
+        _record(mailing, signature_id, MailingDelivery.Status.FAILED, "unreadable address")
+        return False
+    message = email(language, address, signature_id)
     try:
         with transaction.atomic():
-            # Read again as it is sent: whoever withdrew, was invalidated or unsubscribed
-            # (which clears wants_updates on every signature of the address) since the
-            # batch began gets nothing.
-            found = (
-                Signature.objects.counted()
-                .filter(pk=signature_id, wants_updates=True)
-                .values_list("language", "email_encrypted")
-                .first()
-            )
-            if found is None:
+            # The claim checks again, as it records the copy, that the signer is still a
+            # recipient: whoever withdrew, was invalidated or unsubscribed (which clears
+            # wants_updates on every signature of the address) since the batch was chosen
+            # gets nothing. A second copy of this batch waits here until the first commits,
+            # then finds the copy recorded.
+            if not claim(signature_id):
                 return False
-            language, encrypted = found
-            address = privacy.decrypt(encrypted)
-            if not address:
-                # The key that encrypted it is gone: nothing to send to, ever.
-                _record(mailing, signature_id, MailingDelivery.Status.FAILED, "unreadable address")
-                return False
-            message = mailing_email(
-                mailing, language=language, address=address, signature_id=signature_id
-            )
-            # A second copy of this batch waits here until the first commits, then fails.
-            MailingDelivery.objects.create(
-                mailing=mailing, signature_id=signature_id, status=MailingDelivery.Status.SENT
-            )
             connection.send_messages([message])
-    except IntegrityError:
-        # Another run recorded this copy first: it is sent, or being sent.
-        return False
     except smtplib.SMTPRecipientsRefused as error:
         # This address only; a server that fails altogether stops the batch (tasks.py).
         _record(mailing, signature_id, MailingDelivery.Status.FAILED, type(error).__name__)

@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Self, cast
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Petition
+from petitions.models import Petition, Update
 
 from . import privacy
 
@@ -661,6 +661,18 @@ class Mailing(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False
     )
+    # The published update it was made from (signatures.mailings.draft_from_update): one
+    # mailing per update, so a second click opens the first one instead of mailing it twice.
+    # Deleting the update keeps the mailing, the record of what signers received.
+    update = models.OneToOneField(
+        Update,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mailing",
+        editable=False,
+        verbose_name=_("from the update"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -690,6 +702,52 @@ class Mailing(models.Model):
         return self.subject or self.body[:60]
 
 
+class MailingDeliveryQuerySet(models.QuerySet["MailingDelivery"]):
+    def claimer(
+        self, mailing: Mailing, recipients: models.QuerySet[Signature]
+    ) -> Callable[[int], bool]:
+        """`claim(signature_id)`: record that signature's copy of `mailing` as sent, if
+        `recipients` still holds it and it has no copy yet; True if it did.
+
+        Each claim is one statement, INSERT ... SELECT ... WHERE EXISTS ... ON CONFLICT DO
+        NOTHING RETURNING (PostgreSQL, and SQLite for development), built once for all the
+        claims of a batch: the signer is checked and their copy recorded in one round trip,
+        and no SQL is compiled per signer. A claim that meets the copy another run is
+        recording waits for it (the unique constraint), then finds it and returns False.
+        """
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        still, still_params = _sql(recipients.order_by().values(recipient=F("pk")), self.db)
+        columns = ", ".join(
+            quote(column) for column in ("mailing_id", "signature_id", "status", "error", "at")
+        )
+        statement = (
+            f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) "
+            "SELECT %s, %s, %s, '', %s "
+            f"WHERE EXISTS (SELECT 1 FROM ({still}) AS {quote('still')} "
+            f"WHERE {quote('still')}.{quote('recipient')} = %s) "
+            f"ON CONFLICT DO NOTHING RETURNING {quote('id')}"
+        )
+
+        def claim(signature_id: int) -> bool:
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    statement,
+                    [
+                        mailing.pk,
+                        signature_id,
+                        MailingDelivery.Status.SENT.value,
+                        now,
+                        *still_params,
+                        signature_id,
+                    ],
+                )
+                return cursor.fetchone() is not None
+
+        return claim
+
+
 class MailingDelivery(models.Model):
     """One signer's copy of a mailing, written in the transaction that sends it: a mailing
     that resumes after a crash skips everyone who has one (signatures.mailings)."""
@@ -708,6 +766,8 @@ class MailingDelivery(models.Model):
     # The kind of error only (e.g. SMTPRecipientsRefused): a message could quote the address.
     error = models.CharField(_("error"), max_length=100, blank=True)
     at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = MailingDeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mailing delivery")

@@ -1,6 +1,7 @@
 from itertools import count
 
-from petitions.models import Petition
+from petitions.models import Petition, Update
+from tests.html import form_data
 
 _numbers = count(1)
 
@@ -113,3 +114,28 @@ def make_recipient(petition, email, **fields):
     fields.setdefault("status", Signature.Status.CONFIRMED)
     fields.setdefault("wants_updates", True)
     return make_signature(petition, email=email, **fields)
+
+
+def post_update_draft(client, petition):
+    """An update written in admin and saved as a draft, as an organizer does it."""
+    add = "/admin/petitions/update/add/"
+    data = form_data(client.get(add).content.decode())
+    data.update(
+        petition=petition.pk,
+        status="draft",
+        title_ru="Мы передали подписи в Жогорку Кенеш",
+        title_en="We handed the signatures to the Jogorku Kenesh",
+        text_ru="Спасибо всем, кто подписал петицию.\n\nЭто только начало.",
+        text_en="Thank you to everyone who signed.\n\nThis is only the start.",
+    )
+    assert client.post(add, data).status_code == 302
+    return Update.objects.get()
+
+
+def publish_update(client, update):
+    """`update` set to published in admin."""
+    url = f"/admin/petitions/update/{update.pk}/change/"
+    data = form_data(client.get(url).content.decode())
+    assert client.post(url, {**data, "status": "published"}).status_code == 302
+    update.refresh_from_db()
+    return update

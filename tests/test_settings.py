@@ -140,6 +140,18 @@ def test_email_url_becomes_a_django_mailer():
     }
 
 
+def test_development_prints_emails_readably_and_production_as_django_does():
+    development = {"DEBUG": "true", "SECRET_KEY": None, "DATABASE_URL": None}
+    readable = _print(
+        "from django.conf import settings; print(settings.MAILERS['default']['BACKEND'])",
+        **development,
+    )
+    production = _setting_with("MAILERS", EMAIL_URL="consolemail://")["default"]["BACKEND"]
+
+    assert readable == "petition_site.mail.ReadableConsoleBackend"
+    assert production == "django.core.mail.backends.console.EmailBackend"
+
+
 def test_database_connections_are_reused_and_health_checked():
     database = settings.DATABASES["default"]
 

@@ -7,7 +7,10 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin
+
+from petitions.models import Update
 
 from .. import mailings
 from ..emails import mailing_email
@@ -22,6 +25,7 @@ class MailingAdmin(TabbedTranslationAdmin):
     list_select_related = ["petition"]
     fields = ["petition", "subject", "body"]
     progress_fields = [
+        "update",
         "status",
         "sent",
         "failed",
@@ -87,6 +91,11 @@ class MailingAdmin(TabbedTranslationAdmin):
                     name=f"signatures_mailing_{name}",
                 )
                 for name, view in views
+            ),
+            path(
+                "from-update/<int:update_id>/",
+                self.admin_site.admin_view(require_POST(self.from_update_view)),
+                name="signatures_mailing_from_update",
             ),
             *super().get_urls(),
         ]
@@ -186,3 +195,45 @@ class MailingAdmin(TabbedTranslationAdmin):
             recipients=recipients,
             rate=settings.MAILING_RATE_PER_MINUTE,
         )
+
+    def from_update_view(self, request, update_id):
+        """The update's "Send as a mailing to signers": a draft mailing of it, then its preview,
+        whose confirmation alone sends it. A second click opens the same mailing."""
+        # Who may not write mailings learns nothing, not even whether the update exists.
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        update = get_object_or_404(Update.objects.select_related("petition"), pk=update_id)
+        if not self.admin_site.get_model_admin(Update).has_view_or_change_permission(
+            request, update
+        ):
+            raise PermissionDenied
+        if update.status != Update.Status.PUBLISHED:
+            return TemplateResponse(
+                request,
+                "admin/signatures/mailing/update_not_published.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "update": update,
+                    "title": _("Publish the update first"),
+                },
+                status=409,
+            )
+        mailing, created = mailings.draft_from_update(update, request.user)
+        if created:
+            self.message_user(
+                request,
+                _("A draft mailing was made from the update. Check it here, then send it."),
+                messages.SUCCESS,
+            )
+        elif mailing.status == Mailing.Status.DRAFT:
+            self.message_user(
+                request,
+                _("This update already has a draft mailing: here it is."),
+                messages.WARNING,
+            )
+        else:
+            self.message_user(
+                request, _("This update has already been sent as a mailing."), messages.WARNING
+            )
+        return redirect(reverse("admin:signatures_mailing_preview", args=[mailing.pk]))

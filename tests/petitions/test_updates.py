@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from petitions.models import Update
+from tests.factories import post_update_draft, publish_update
 from tests.html import form_data
 
 ADD_URL = "/admin/petitions/update/add/"
@@ -19,28 +20,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def visitor():
     """Someone other than the organizer, who sees no admin messages."""
     return Client()
-
-
-def _post_draft(client, petition):
-    data = form_data(client.get(ADD_URL).content.decode())
-    data.update(
-        petition=petition.pk,
-        status="draft",
-        title_ru="Мы передали подписи в Жогорку Кенеш",
-        title_en="We handed the signatures to the Jogorku Kenesh",
-        text_ru="Спасибо всем, кто подписал петицию.\n\nЭто только начало.",
-        text_en="Thank you to everyone who signed.\n\nThis is only the start.",
-    )
-    assert client.post(ADD_URL, data).status_code == 302
-    return Update.objects.get()
-
-
-def _publish(client, update):
-    url = f"/admin/petitions/update/{update.pk}/change/"
-    data = form_data(client.get(url).content.decode())
-    assert client.post(url, {**data, "status": "published"}).status_code == 302
-    update.refresh_from_db()
-    return update
 
 
 def _feed_titles(client, petition, language):
@@ -61,7 +40,7 @@ def test_the_add_form_starts_from_the_featured_petition(organizer_staff, petitio
 
 
 def test_a_draft_appears_nowhere_public(organizer_staff, visitor, petition):
-    update = _post_draft(organizer_staff, petition)
+    update = post_update_draft(organizer_staff, petition)
 
     assert update.status == Update.Status.DRAFT
     assert update.published_at is None
@@ -75,7 +54,7 @@ def test_a_draft_appears_nowhere_public(organizer_staff, visitor, petition):
 
 def test_a_published_update_is_dated_and_shown_in_each_language(organizer_staff, visitor, petition):
     before = timezone.now()
-    update = _publish(organizer_staff, _post_draft(organizer_staff, petition))
+    update = publish_update(organizer_staff, post_update_draft(organizer_staff, petition))
 
     assert update.status == Update.Status.PUBLISHED
     assert before <= update.published_at <= timezone.now()
@@ -93,7 +72,7 @@ def test_a_published_update_is_dated_and_shown_in_each_language(organizer_staff,
 def test_the_feed_carries_the_update_in_the_language_of_its_address(
     organizer_staff, visitor, petition
 ):
-    _publish(organizer_staff, _post_draft(organizer_staff, petition))
+    publish_update(organizer_staff, post_update_draft(organizer_staff, petition))
 
     assert _feed_titles(visitor, petition, "en") == [
         "We handed the signatures to the Jogorku Kenesh"

@@ -1,6 +1,12 @@
 """A mailing reaches the confirmed signers who asked for updates, each in their language."""
 
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+
 import pytest
+from django.db import connection
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 
 from signatures import links, mailings
 from signatures.models import Mailing, MailingDelivery, Signature, Unsubscribe
@@ -85,6 +91,21 @@ def test_every_copy_carries_a_one_click_unsubscribe(petition, run_tasks, mailout
     message = email.message()
     assert message["List-Unsubscribe"] == f"<{url}>"
     assert links.UNSUBSCRIBE.read(url.rstrip("/").rsplit("/", 1)[1]) == signer.pk
+
+
+def test_the_unsubscribe_header_leaves_as_a_plain_url_on_one_line(petition, run_tasks, mailoutbox):
+    # Folded into RFC 2047 encoded-words, as the email package does with any header over 78
+    # characters, mail providers ignore it and show no unsubscribe button.
+    make_recipient(petition, "aigul@example.org", language="ru")
+    _send(make_mailing(petition), run_tasks)
+
+    [email] = mailoutbox
+    header = email.extra_headers["List-Unsubscribe"]
+    sent = email.message(policy=policy.SMTP).as_bytes()
+
+    assert len(header) > 78
+    assert f"\r\nList-Unsubscribe: {header}\r\n".encode() in sent
+    assert message_from_bytes(sent, policy=policy.default)["List-Unsubscribe"] == header
 
 
 def test_discreet_emails_name_neither_the_petition_nor_its_subject(petition, run_tasks, mailoutbox):
@@ -212,3 +233,55 @@ def test_the_batches_keep_to_the_rate(petition, settings):
     assert (first - mailing.batch_started_at).total_seconds() == 2
     assert too_soon == first
     assert mailings.progress(mailing)["sent"] == 2
+
+
+def _one_batch(settings, signers, capture):
+    """Send a new mailing's first batch to `signers` new recipients, half in each language,
+    under `capture`; returns what it captured."""
+    petition = make_petition()
+    for number in range(signers):
+        language = "ru" if number % 2 else "en"
+        make_recipient(petition, f"s{signers}-{number}@example.org", language=language)
+    mailing = make_mailing(petition)
+    mailings.start(mailing)
+    settings.MAILING_BATCH_SIZE = signers
+    with capture() as captured:
+        mailings.send_batch(mailing.pk)
+    assert mailings.progress(mailing)["sent"] == signers
+    return captured
+
+
+def test_each_copy_costs_one_statement_and_the_batch_a_few_more(db, settings, mailoutbox):
+    def statements(signers):
+        captured = _one_batch(settings, signers, lambda: CaptureQueriesContext(connection))
+        # The savepoints are the test's: in production each copy is its own transaction.
+        return [query for query in captured if "SAVEPOINT" not in query["sql"]]
+
+    small, large = statements(3), statements(9)
+
+    # The signer's check and the record of their copy are one INSERT; nothing else is per
+    # signer, and what each batch does besides does not depend on its size.
+    assert len(large) - len(small) == 6
+    assert sum(query["sql"].startswith("INSERT") for query in large) == 9
+    assert len(small) - 3 == len(large) - 9 <= 6
+
+
+def test_a_batch_renders_the_text_once_per_language(db, settings, mailoutbox):
+    rendered = _one_batch(settings, 9, _templates_rendered)
+
+    assert rendered == ["signatures/email/mailing.txt"] * 2
+    assert len({email.body for email in mailoutbox}) == 9
+
+
+@contextmanager
+def _templates_rendered():
+    names = []
+
+    def record(sender, template, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(record)
