@@ -74,7 +74,8 @@ def draft_from_update(update, user):
     """A draft mailing of a published `update` to its petition's signers, and whether it is new.
 
     Each language's title becomes the subject, its text the body, followed by a link to the
-    update on the petition's page in that language; a language without text is left empty, so
+    update on the petition's page in that language (none if the petition's emails are
+    discreet: the address names the petition); a language without text is left empty, so
     its signers get the first language's, as in any mailing. An update has one mailing: if it
     has one already (a draft, or one sent), that one is returned, so a second click mails
     nobody twice. Sending still takes the preview's confirmation.
@@ -84,14 +85,17 @@ def draft_from_update(update, user):
         text = getattr(update, build_localized_fieldname("text", code))
         if not text:
             continue
+        # A discreet petition's emails name no petition: its address names it (the slug).
         with translation.override(code):
-            link = links.absolute(update.get_absolute_url())
+            link = (
+                "" if update.petition.discreet_emails else links.absolute(update.get_absolute_url())
+            )
         title = getattr(update, build_localized_fieldname("title", code)) or ""
         # An update's title may be longer than a subject: the draft shows it cut, to edit.
         texts[build_localized_fieldname("subject", code)] = Truncator(title).chars(
             Mailing._meta.get_field("subject").max_length
         )
-        texts[build_localized_fieldname("body", code)] = f"{text.strip()}\n\n{link}"
+        texts[build_localized_fieldname("body", code)] = f"{text.strip()}\n\n{link}".strip()
     # The unique update column settles two clicks at once: get_or_create reads the winner's.
     mailing, created = Mailing.objects.get_or_create(
         update=update, defaults={"petition": update.petition, "created_by": user, **texts}

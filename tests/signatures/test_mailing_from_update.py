@@ -52,6 +52,8 @@ def _staff_with(client, *codenames):
 def test_a_published_update_is_mailed_to_opted_in_signers_in_their_language(
     organizer_staff, petition, run_tasks, mailoutbox
 ):
+    petition.discreet_emails = False  # the emails may name the petition: a link to the update
+    petition.save()
     make_recipient(petition, "ru@example.org", language="ru")
     make_recipient(petition, "en@example.org", language="en")
     make_recipient(petition, "quiet@example.org", language="en", wants_updates=False)
@@ -115,6 +117,20 @@ def test_a_language_without_text_falls_back_to_the_first_one(organizer_staff, pe
     assert not mailing.body_en
     preview = organizer_staff.get(f"{MAILINGS}{mailing.pk}/preview/").content.decode()
     assert preview.count("Подписи переданы.") == 2
+
+
+def test_a_discreet_petitions_mailing_carries_no_link_that_names_it(organizer_staff, petition):
+    petition.discreet_emails = True
+    petition.save()
+    update = _published(petition)
+
+    organizer_staff.post(_mail_url(update))
+
+    mailing = Mailing.objects.get()
+    assert (mailing.body_en, mailing.body_ru) == (
+        "The signatures are delivered.",
+        "Подписи переданы.",
+    )
 
 
 def test_a_title_too_long_for_a_subject_is_cut(organizer_staff, petition):
