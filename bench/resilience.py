@@ -18,7 +18,8 @@ with its figures:
                once WORKER_LOST_AFTER and a heartbeat have passed
   overload     3x the sustainable signing rate for 30 s: served p99 < 1 s, the excess
                answered 503/429 within 1 s, nothing acknowledged lost, memory bounded,
-               the first request after the burst < 1 s
+               the first request after the burst answered < 1 s (served, or shed if
+               it queued behind the burst), and one a second later served < 1 s
   log-scan     every log the run wrote holds no email, name, client IP or link token
 
 The scenarios measure from outside. Two bounds are the site's own, read from its settings
@@ -482,15 +483,20 @@ async def overload(run, site):
         if time.monotonic() - sampled > 1:
             rss_peak, sampled = max(rss_peak, _rss_kib(site.web.pid)), time.monotonic()
     offered = len(requests) / (time.monotonic() - started)
-    # The first visitor after the burst, while the burst's last requests are still out.
+    # The first visitor after the burst, while the burst's last requests are still out: it
+    # queues behind them, so it may be shed too, but answered within the bound. A second
+    # visitor a bound later finds the queue the burst left gone (without shedding, workers
+    # went on serving requests whose clients had given up: 13 s).
     first = asyncio.create_task(run.http("GET", f"/ru/petitions/{SLUG}/", timeout=30))
+    await asyncio.sleep(SHED_WITHIN)
+    settled = asyncio.create_task(run.http("GET", f"/ru/petitions/{SLUG}/", timeout=30))
     for _ in range(40):
         if all(request.done() for request in requests):
             break
         rss_peak = max(rss_peak, _rss_kib(site.web.pid))
         await asyncio.sleep(1)
     replies = [await request for request in requests]
-    first = await first
+    first, settled = await first, await settled
     served = [r.seconds for r in replies if r.status == SIGNED]
     shed = [r for r in replies if r.status in SHED]
     other = [r for r in replies if r.status != SIGNED and r.status not in SHED]
@@ -505,15 +511,18 @@ async def overload(run, site):
         and not other
         and not lost
         and bounded
-        and first.status == 200
-        and first.seconds < SHED_WITHIN,
+        and first.status in {200, *SHED}
+        and first.seconds < SHED_WITHIN
+        and settled.status == 200
+        and settled.seconds < SHED_WITHIN,
         f"sustainable {sustainable:.0f} signs/s, offered {offered:.0f}/s for 30 s "
         f"({len(replies)} requests): {len(served)} signed, p50 "
         f"{percentile(served, 0.5):.2f} s, p99 {p99:.2f} s; {len(shed)} shed (503/429), "
         f"{len(shed_slow)} of them after {SHED_WITHIN} s; other {statuses(other) or 'none'}; "
         f"{len(lost)} acknowledged missing; gunicorn RSS {rss_before // 1024} → peak "
         f"{rss_peak // 1024} MiB (bound 1.5×); first request after: {first.status or first.error} "
-        f"in {first.seconds:.2f} s",
+        f"in {first.seconds:.2f} s; {SHED_WITHIN} s later: {settled.status or settled.error} "
+        f"in {settled.seconds:.2f} s",
     )
 
 
