@@ -29,6 +29,7 @@ from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -55,16 +56,17 @@ def free_port():
 def throwaway_database(name, server=SERVER):
     """An empty database `name` on `server`, dropped afterwards; yields its URL."""
 
-    def execute(sql):
+    def execute(statement):
+        # The name quoted as an identifier: a database may be called petition_my-branch.
         with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-            connection.execute(sql)
+            connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
-    execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    execute(f"CREATE DATABASE {name}")
+    execute("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    execute("CREATE DATABASE {}")
     try:
         yield f"{server}/{name}"
     finally:
-        execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        execute("DROP DATABASE IF EXISTS {} WITH (FORCE)")
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models import Petition, Update
@@ -640,7 +640,8 @@ class Mailing(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+        # The mailing's status: in Russian it agrees with «рассылка», a copy's with «письмо».
+        SENT = "sent", pgettext_lazy("mailing status", "Sent")
 
     petition = models.ForeignKey(
         Petition, on_delete=models.PROTECT, related_name="mailings", verbose_name=_("petition")

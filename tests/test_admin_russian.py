@@ -11,8 +11,9 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from signatures.models import ModerationSettings, Signature
+from signatures.models import Mailing, MailingDelivery, ModerationSettings, Signature
 from tests.factories import make_signature
 
 RU = {"HTTP_ACCEPT_LANGUAGE": "ru"}
@@ -156,3 +157,9 @@ def test_the_moderation_rules_page_does_not_repeat_its_name(organizer_client):
 
     crumbs = _breadcrumbs(html)
     assert crumbs[2:] == ["Настройки модерации", "Правила для комментариев"]
+
+
+def test_a_sent_mailing_and_a_sent_copy_agree_with_their_nouns():
+    with translation.override("ru"):
+        assert str(Mailing.Status.SENT.label) == "Отправлена"  # рассылка
+        assert str(MailingDelivery.Status.SENT.label) == "Отправлено"  # письмо
