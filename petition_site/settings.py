@@ -458,6 +458,12 @@ RECAPTCHA_REQUIRED_SCORE = _setting("RECAPTCHA_REQUIRED_SCORE", env.float, defau
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error", "altcha.W003"]
 
 CACHES = {"default": _setting("CACHE_URL", env.cache_url, default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that does not answer costs a request half a second, not a hung worker: every
+    # GET asks the page cache first (petition_site/page_cache.py), which then serves uncached.
+    _cache_options = CACHES["default"].setdefault("OPTIONS", {})
+    _cache_options.setdefault("socket_connect_timeout", 0.5)
+    _cache_options.setdefault("socket_timeout", 0.5)
 
 # Content Security Policy (Django's own): nothing inline, nothing from third parties.
 SECURE_CSP = {

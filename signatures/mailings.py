@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from modeltranslation.utils import build_localized_fieldname
 
 from . import links, privacy
@@ -74,25 +75,26 @@ def draft_from_update(update, user):
     """A draft mailing of a published `update` to its petition's signers, and whether it is new.
 
     Each language's title becomes the subject, its text the body, followed by a link to the
-    update on the petition's page in that language (none if the petition's emails are
-    discreet: the address names the petition); a language without text is left empty, so
-    its signers get the first language's, as in any mailing. An update has one mailing: if it
-    has one already (a draft, or one sent), that one is returned, so a second click mails
-    nobody twice. Sending still takes the preview's confirmation.
+    update on the petition's page in that language; a language without text is left empty, so
+    its signers get the first language's, as in any mailing. A discreet petition's emails
+    name no petition: no link (its address names the petition) and no title, which may name
+    it too and shows on a locked phone's screen: the subject is the neutral «News» in each
+    signer's language. An update has one mailing: if it has one already (a draft, or one
+    sent), that one is returned, so a second click mails nobody twice. Sending still takes
+    the preview's confirmation.
     """
+    discreet = update.petition.discreet_emails
     texts = {}
     for code, _name in settings.LANGUAGES:
         text = getattr(update, build_localized_fieldname("text", code))
         if not text:
             continue
-        # A discreet petition's emails name no petition: its address names it (the slug).
         with translation.override(code):
-            link = (
-                "" if update.petition.discreet_emails else links.absolute(update.get_absolute_url())
-            )
-        title = getattr(update, build_localized_fieldname("title", code)) or ""
+            link = "" if discreet else links.absolute(update.get_absolute_url())
+            neutral = gettext("News")
+        title = "" if discreet else getattr(update, build_localized_fieldname("title", code))
         # An update's title may be longer than a subject: the draft shows it cut, to edit.
-        texts[build_localized_fieldname("subject", code)] = Truncator(title).chars(
+        texts[build_localized_fieldname("subject", code)] = Truncator(title or neutral).chars(
             Mailing._meta.get_field("subject").max_length
         )
         texts[build_localized_fieldname("body", code)] = f"{text.strip()}\n\n{link}".strip()

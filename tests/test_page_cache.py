@@ -1,8 +1,9 @@
 """The app's page cache (petition_site/page_cache.py): what it keeps, and what a kept page
 skips."""
 
+import pytest
 from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.utils.cache import patch_cache_control
 
 from petition_site.page_cache import PublicPageCacheMiddleware
@@ -25,9 +26,13 @@ class InnerStack:
         return response
 
 
-def _twice(inner, path="/en/petitions/kept/"):
+def _visits(inner, *paths):
     middleware = PublicPageCacheMiddleware(inner)
-    return [middleware(RequestFactory().get(path)) for _visit in range(2)]
+    return [middleware(RequestFactory().get(path)) for path in paths]
+
+
+def _twice(inner, path="/en/petitions/kept/"):
+    return _visits(inner, path, path)
 
 
 def test_a_shared_page_is_rendered_once_while_it_is_kept(db):
@@ -71,3 +76,63 @@ def test_a_kept_page_carries_the_headers_of_the_whole_stack(petition):
     ):
         assert second.headers.get(header) == first.headers.get(header) is not None, header
     assert second.content == first.content
+    assert "Age" not in first.headers
+    assert 0 <= int(second["Age"]) <= 5  # a hit, and how old it is
+
+
+def test_links_shared_on_social_networks_share_one_copy(db):
+    inner = InnerStack(public=True, max_age=0, s_maxage=5)
+
+    responses = _visits(
+        inner,
+        "/en/petitions/kept/?fbclid=IwAR0abc",
+        "/en/petitions/kept/?fbclid=IwAR1xyz&utm_source=facebook",
+        "/en/petitions/kept/",
+        "/en/petitions/kept/?comments=2&utm_medium=social",
+        "/en/petitions/kept/?comments=2",
+        "/en/petitions/kept/?comments=3",
+    )
+
+    assert [response.content for response in responses] == [
+        b"render 1",
+        b"render 1",
+        b"render 1",
+        b"render 2",
+        b"render 2",
+        b"render 3",
+    ]
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens: a cache server that is down
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+)
+def test_a_cache_that_is_down_serves_pages_uncached(db, caplog):
+    inner = InnerStack(public=True, max_age=0, s_maxage=5)
+
+    first, second = _twice(inner)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert (first.content, second.content) == (b"render 1", b"render 2")
+    assert "page cache unavailable: ConnectionError" in caplog.text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_kept_page_carries_no_nonce_and_keeps_the_captchas_policy(petition, settings, language):
+    settings.CAPTCHA = "recaptcha"
+    settings.RECAPTCHA_PUBLIC_KEY = "public-key"
+    settings.RECAPTCHA_PRIVATE_KEY = "private-key"
+    url = f"/{language}/petitions/{petition.slug}/"
+
+    first, second = Client().get(url), Client().get(url)
+
+    assert "Age" in second.headers
+    # One nonce kept in a copy for everyone would not match the next visitor's header.
+    assert b"nonce=" not in second.content
+    assert "https://www.google.com" in second["Content-Security-Policy"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]

@@ -13,17 +13,22 @@ page and the next one opens a new connection.
 import psycopg
 from django.db.backends.postgresql import base
 
+# psycopg's own exception for a wait past its timeout (psycopg 3.3, pinned below 3.4 in
+# pyproject.toml): named here so that a psycopg without it fails at start, not per query.
+WaitTimeout = psycopg.errors._WaitTimeout
+
 
 class BoundedConnection(psycopg.Connection):
     answer_timeout: float | None = None
 
     def wait(self, *args, timeout=None, **kwargs):
         if timeout is not None or self.answer_timeout is None:
-            # A caller's own timeout (psycopg's notifies()) is its to handle.
+            # A caller that gives its own timeout handles it (the site listens for no
+            # notifications, the one wait that may rightly last longer than the bound).
             return super().wait(*args, timeout=timeout, **kwargs)
         try:
             return super().wait(*args, timeout=self.answer_timeout, **kwargs)
-        except psycopg.errors._WaitTimeout as timed_out:
+        except WaitTimeout as timed_out:
             # As psycopg does with a query that outlives its cancellation.
             self.pgconn.finish()
             raise psycopg.OperationalError(

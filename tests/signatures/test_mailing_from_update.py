@@ -131,9 +131,26 @@ def test_a_discreet_petitions_mailing_carries_no_link_that_names_it(organizer_st
         "The signatures are delivered.",
         "Подписи переданы.",
     )
+    # The title may name the campaign too, and shows on a locked phone's screen.
+    assert (mailing.subject_en, mailing.subject_ru) == ("News", "Новости")
+
+
+def test_a_language_with_text_but_no_title_gets_a_neutral_subject_in_that_language(
+    organizer_staff, petition
+):
+    petition.discreet_emails = False
+    petition.save()
+    update = _published(petition, title_en="")
+
+    organizer_staff.post(_mail_url(update))
+
+    mailing = Mailing.objects.get()
+    assert (mailing.subject_en, mailing.subject_ru) == ("News", "Новость")
 
 
 def test_a_title_too_long_for_a_subject_is_cut(organizer_staff, petition):
+    petition.discreet_emails = False  # the title becomes the subject
+    petition.save()
     update = _published(petition, title_ru="Очень длинный заголовок новости. " * 6)
 
     clicked = organizer_staff.post(_mail_url(update))
