@@ -62,6 +62,8 @@ def summary(petition=None):
                 per_day[day] += signatures
     confirmed = by_status[Signature.Status.CONFIRMED]
     pending = by_status[Signature.Status.PENDING]
+    # The rate is of online signers: paper signatures (no language) count as confirmed.
+    online_confirmed = confirmed - by_language[""]
     regions = dict(Region.choices)
     comments = Comment.objects.pending()
     if petition is not None:
@@ -70,8 +72,8 @@ def summary(petition=None):
         "pending_comments": comments.count(),
         "confirmed": confirmed,
         "by_status": [(label, by_status[value]) for value, label in Signature.Status.choices],
-        "confirmation_rate": round(100 * confirmed / (confirmed + pending))
-        if confirmed + pending
+        "confirmation_rate": round(100 * online_confirmed / (online_confirmed + pending))
+        if online_confirmed + pending
         else None,
         "by_region": [
             (regions.get(region, region), signatures)

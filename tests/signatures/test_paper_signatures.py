@@ -151,6 +151,16 @@ def test_the_statistics_show_paper_signatures_under_their_own_name(organizer_sta
     assert page.context["stats"]["by_language"] == [("On paper", 3)]
 
 
+def test_the_confirmation_rate_is_of_online_signers_only(organizer_staff, petition):
+    confirm(organizer_staff, petition, upload(organizer_staff, petition, GOOD))
+    make_signature(petition, email="confirmed@example.org", status="confirmed")
+    make_signature(petition, email="pending@example.org", status="pending")
+
+    page = organizer_staff.get("/admin/signatures/signature/statistics/", {"petition": petition.pk})
+
+    assert page.context["stats"]["confirmation_rate"] == 50  # not 4 of 5, 80
+
+
 def test_a_file_too_large_or_unreadable_as_csv_is_refused_with_a_message(organizer_staff, petition):
     too_large = upload(organizer_staff, petition, "Aigul K.,osh,2026-11-20,1\n" * 90_000)
     unreadable = upload(organizer_staff, petition, f'"{"x" * 200_000}",osh,2026-11-20,1\n')
