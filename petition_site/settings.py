@@ -140,6 +140,8 @@ TEMPLATES = [
 
 # Form widgets render through TEMPLATES, so templates/ can override a package's widget.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# The project's own corrections to Django's locale formats (petition_site/formats/).
+FORMAT_MODULE_PATH = ["petition_site.formats"]
 
 # Development runs on an embedded SQLite file with no set-up at all; tests and production
 # name their PostgreSQL server through DATABASE_URL.

@@ -43,9 +43,7 @@ def _region_names():
 
 class RegionField(forms.CharField):
     default_error_messages = {
-        "unknown": _(
-            "Unknown region “%(value)s”: write its code or its name as the site shows it."
-        ),
+        "unknown": _("Unknown city or region “%(value)s”; write one of: %(names)s."),
     }
 
     def to_python(self, value):
@@ -54,8 +52,12 @@ class RegionField(forms.CharField):
             return value
         code = _region_names().get(value.casefold())
         if code is None:
+            # The names as the site shows them, in the organizer's language: «Ош» alone
+            # could be the city or the region.
             raise forms.ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"value": value}
+                self.error_messages["unknown"],
+                code="unknown",
+                params={"value": value, "names": ", ".join(map(str, Region.labels))},
             )
         return code
 

@@ -4,10 +4,20 @@ from collections import Counter
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from .counting import totals
 from .models import Comment, Region, Signature, Source, language_name
 
+# A status as the heading of a number of signatures: plural where a signature's own status
+# is singular («Подтверждённые: 8», not «Подтверждена: 8»).
+STATUS_TOTALS = {
+    Signature.Status.PENDING: pgettext_lazy("signatures counted", "Awaiting confirmation"),
+    Signature.Status.CONFIRMED: pgettext_lazy("signatures counted", "Confirmed"),
+    Signature.Status.FLAGGED: pgettext_lazy("signatures counted", "Flagged"),
+    Signature.Status.INVALIDATED: pgettext_lazy("signatures counted", "Invalidated"),
+    Signature.Status.WITHDRAWN: pgettext_lazy("signatures counted", "Withdrawn"),
+}
 CHART_DAYS = 60
 CHART_WIDTH = 720
 CHART_HEIGHT = 200
@@ -71,7 +81,7 @@ def summary(petition=None):
     return {
         "pending_comments": comments.count(),
         "confirmed": confirmed,
-        "by_status": [(label, by_status[value]) for value, label in Signature.Status.choices],
+        "by_status": [(label, by_status[status]) for status, label in STATUS_TOTALS.items()],
         "confirmation_rate": round(100 * online_confirmed / (online_confirmed + pending))
         if online_confirmed + pending
         else None,

@@ -241,7 +241,9 @@ def stop_replies(request: HttpRequest, comment: Comment) -> HttpResponse:
 def unsubscribe(request, signature):
     if request.method == "POST":
         mailings.unsubscribe(signature)
-    return render(request, "signatures/unsubscribe.html", {"done": request.method == "POST"})
+    # Opened again (or in the other language) after unsubscribing: it is done, not asked.
+    done = request.method == "POST" or mailings.is_unsubscribed(signature.email_hash)
+    return render(request, "signatures/unsubscribe.html", {"done": done})
 
 
 @require_safe

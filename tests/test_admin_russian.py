@@ -7,11 +7,13 @@ so that the nominative is right.
 
 import json
 import re
+from datetime import date
 from html import unescape
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
 from signatures.models import Mailing, MailingDelivery, ModerationSettings, Signature
 from tests.factories import make_signature
@@ -163,3 +165,20 @@ def test_a_sent_mailing_and_a_sent_copy_agree_with_their_nouns():
     with translation.override("ru"):
         assert str(Mailing.Status.SENT.label) == "Отправлена"  # рассылка
         assert str(MailingDelivery.Status.SENT.label) == "Отправлено"  # письмо
+
+
+def test_a_day_and_month_read_in_the_genitive():
+    with translation.override("ru"):
+        assert date_format(date(2026, 11, 20), "MONTH_DAY_FORMAT") == "20 ноября"
+        assert date_format(date(2026, 11, 20), "DATE_FORMAT") == "20 ноября 2026 г."
+
+
+def test_the_statistics_head_their_counts_in_the_plural(organizer_client, petition):
+    make_signature(petition, status="confirmed")
+
+    page = organizer_client.get(
+        "/admin/signatures/signature/statistics/", HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+
+    assert '<th scope="row">Подтверждённые</th><td>1</td>' in page
+    assert '<th scope="row">Ожидают подтверждения</th><td>0</td>' in page

@@ -61,7 +61,7 @@ def test_each_bad_row_gets_its_own_error(organizer_staff, petition):
     sheet = response.context["sheet"]
     assert not sheet.valid and sheet.error_count == 5
     errors = [" ".join(row.errors) for row in sheet.rows]
-    assert "Unknown region “Атлантида”" in errors[0]
+    assert "Unknown city or region “Атлантида”; write one of: Bishkek, Osh city," in errors[0]
     assert "Date: Enter a valid date." in errors[1]
     assert "Name: This field is required." in errors[2]
     assert "cannot start with =" in errors[3]
@@ -75,7 +75,10 @@ def test_row_errors_are_in_russian_for_a_russian_organizer(organizer_staff, peti
     organizer_staff.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
     response = upload(organizer_staff, petition, "Айгуль Касымова,Атлантида,2026-11-20,12\n")
 
-    assert "Неизвестный регион «Атлантида»" in response.text
+    assert (
+        "Город или область «Атлантида» не найдены; укажите одно из значений: Бишкек, город Ош,"
+        in response.text
+    )
     assert "строке есть ошибки" in response.text
 
 
