@@ -1,8 +1,10 @@
 """Every security header, asserted on real responses with production settings."""
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -104,3 +106,18 @@ def test_the_production_settings_pass_check_deploy_with_no_warning():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_no_template_carries_inline_style_or_script_the_policy_would_block():
+    # The content security policy allows no inline style or script: a template that used
+    # one would render broken (as the mailing preview once did), with no error on the page.
+    templates = Path(settings.BASE_DIR, "templates")
+    inline = re.compile(r"""<[a-z][^>]*\s(style|on[a-z]+)=|<script(?![^>]*\ssrc=)[^>]*>""")
+
+    offenders = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*.html")
+        if inline.search(path.read_text(encoding="utf-8"))
+    ]
+
+    assert offenders == []
