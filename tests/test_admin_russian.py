@@ -181,4 +181,4 @@ def test_the_statistics_head_their_counts_in_the_plural(organizer_client, petiti
     ).content.decode()
 
     assert '<th scope="row">Подтверждённые</th><td>1</td>' in page
-    assert '<th scope="row">Ожидают подтверждения</th><td>0</td>' in page
+    assert '<th scope="row">Ожидающие подтверждения</th><td>0</td>' in page

@@ -52,12 +52,12 @@ def test_the_link_in_the_email_shows_a_button_and_only_the_button_unsubscribes(
     assert not Unsubscribe.objects.exists()
     done = client.post(url.group(1))
 
-    assert "Новостей больше не будет" in done.content.decode()
+    assert "Вы отказались от новостей" in done.content.decode()
     assert Unsubscribe.objects.count() == 1
     # Opened again, or in English: it says it is done, it does not ask again.
     for again in (url.group(1), url.group(1).replace("/ru/", "/en/", 1)):
         page = client.get(again).content.decode()
-        assert "Новостей больше не будет" in page or "You are unsubscribed" in page
+        assert "Вы отказались от новостей" in page or "You are unsubscribed" in page
         assert 'type="submit"' not in page
 
 

@@ -76,8 +76,8 @@ def test_row_errors_are_in_russian_for_a_russian_organizer(organizer_staff, peti
     response = upload(organizer_staff, petition, "Айгуль Касымова,Атлантида,2026-11-20,12\n")
 
     assert (
-        "Город или область «Атлантида» не найдены; укажите одно из значений: Бишкек, город Ош,"
-        in response.text
+        "Не удалось распознать город или область «Атлантида»; укажите одно из значений: "
+        "Бишкек, город Ош," in response.text
     )
     assert "строке есть ошибки" in response.text
 
