@@ -14,6 +14,7 @@ import tracemalloc
 
 import psycopg
 
+from bench.seed import insert_signatures
 from ops.production import production_process
 
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -24,18 +25,7 @@ def fill(database_url, petition_id, rows):
     """Confirmed signatures with Cyrillic names, written by PostgreSQL itself in one go."""
     with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute("DELETE FROM signatures_signature")
-        connection.execute(
-            """
-            INSERT INTO signatures_signature (petition_id, status, name, email_encrypted,
-                email_hash, region, show_name, wants_updates, language, ip_hash, email_domain,
-                invalidation_reason, emails_sent, emails_delivered, created_at, confirmed_at,
-                source, sheet)
-            SELECT %s, 'confirmed', 'Айгүл Өмүрбекова ' || n, '', md5(n::text), 'bishkek',
-                false, false, 'ru', '', 'example.org', '', 1, 1, now(), now(), 'online', ''
-            FROM generate_series(1, %s) AS n
-            """,
-            (petition_id, rows),
-        )
+        insert_signatures(connection, petition_id, 1, rows)
 
 
 def measure(client, petition_id):

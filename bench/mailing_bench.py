@@ -18,6 +18,7 @@ import time
 
 import psycopg
 
+from bench.seed import insert_signatures
 from ops.production import production_process
 
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -37,18 +38,15 @@ def fill(petition_id, rows):
 
     address = privacy.encrypt("signer@example.org")
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
-        connection.execute(
-            """
-            INSERT INTO signatures_signature (petition_id, status, name, email_encrypted,
-                email_hash, region, show_name, wants_updates, language, ip_hash, email_domain,
-                invalidation_reason, emails_sent, emails_delivered, created_at, confirmed_at,
-                source, sheet)
-            SELECT %s, 'confirmed', 'Айгүл Өмүрбекова', %s, md5(n::text), 'bishkek', false,
-                true, CASE WHEN n %% 2 = 0 THEN 'ru' ELSE 'en' END, '', 'example.org', '', 1, 1,
-                now(), now(), 'online', ''
-            FROM generate_series(1, %s) AS n
-            """,
-            (petition_id, address, rows),
+        insert_signatures(
+            connection,
+            petition_id,
+            1,
+            rows,
+            {"address": address},
+            email_encrypted="%(address)s",
+            wants_updates="true",
+            language="CASE WHEN n %% 2 = 0 THEN 'ru' ELSE 'en' END",
         )
         # As autovacuum would soon after such an insert: the planner needs the table's size.
         connection.execute("ANALYZE signatures_signature")

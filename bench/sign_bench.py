@@ -21,6 +21,7 @@ import sys
 
 import psycopg
 
+from bench.seed import insert_signatures
 from ops.production import PYTHON, ROOT, production_env, running_site, stop
 
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -123,21 +124,8 @@ def wrk(base, mode, path, run=""):
 SEED_TABLE = "bench_seed"
 # signatures.models.Region, whose codes the seeded signatures share out.
 REGIONS = "{bishkek,osh-city,batken,chuy,jalal-abad,naryn,osh,talas,issyk-kul,abroad}"
-SEED_SQL = """
-INSERT INTO signatures_signature (
-    petition_id, status, name, email_encrypted, email_hash, email_domain, region, show_name,
-    wants_updates, language, ip_hash, invalidation_reason, emails_sent, emails_delivered,
-    created_at, confirmed_at, source, sheet)
-SELECT %(petition)s, 'confirmed', 'Seed Signer', '',
-    encode(sha256(('seed-' || i)::text::bytea), 'hex'), 'example.org',
-    (%(regions)s::text[])[(1 + i %% 10)::int], i %% 3 = 0, i %% 2 = 0,
-    CASE WHEN i %% 4 = 0 THEN 'en' ELSE 'ru' END,
-    encode(sha256(('seed-ip-' || i / 4)::text::bytea), 'hex'), '', 1, 1,
-    moment, moment + interval '10 minutes', 'online', ''
-FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS i,
-    LATERAL (SELECT now() - interval '61 days'
-             + i * (interval '60 days' / %(rows)s::bigint)) AS signed(moment)
-"""
+# The seeded signatures' spread: one every few seconds over 60 days, up to 61 days ago.
+SIGNED_AT = "now() - interval '61 days' + n * (interval '60 days' / %(rows)s::bigint)"
 
 
 def schema_key():
@@ -172,15 +160,21 @@ def _seed(rows):
             connection.execute(f'DROP INDEX "{name}"')
         for start in range(1, rows + 1, 1_000_000):
             stop = min(start + 999_999, rows)
-            connection.execute(
-                SEED_SQL,
-                {
-                    "petition": petition,
-                    "regions": REGIONS,
-                    "rows": rows,
-                    "start": start,
-                    "stop": stop,
-                },
+            insert_signatures(
+                connection,
+                petition,
+                start,
+                stop,
+                {"regions": REGIONS, "rows": rows},
+                name="'Seed Signer'",
+                email_hash="encode(sha256(('seed-' || n)::text::bytea), 'hex')",
+                region="(%(regions)s::text[])[(1 + n %% 10)::int]",
+                show_name="n %% 3 = 0",
+                wants_updates="n %% 2 = 0",
+                language="CASE WHEN n %% 4 = 0 THEN 'en' ELSE 'ru' END",
+                ip_hash="encode(sha256(('seed-ip-' || n / 4)::text::bytea), 'hex')",
+                created_at=SIGNED_AT,
+                confirmed_at=f"{SIGNED_AT} + interval '10 minutes'",
             )
             print(f"seeded {stop:,} of {rows:,} signatures", flush=True)
         connection.execute("SET maintenance_work_mem = '256MB'")

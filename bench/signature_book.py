@@ -14,6 +14,7 @@ import sys
 import time
 import tracemalloc
 
+from bench.seed import insert_signatures
 from ops.production import production_process
 
 DB_SERVER = os.environ.get("BENCH_DB_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -29,18 +30,15 @@ def fill(petition_id, rows):
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM signatures_signature")
-        cursor.execute(
-            """
-            INSERT INTO signatures_signature (petition_id, status, name, email_encrypted,
-                email_hash, region, show_name, wants_updates, language, ip_hash, email_domain,
-                invalidation_reason, emails_sent, emails_delivered, created_at, confirmed_at,
-                source, sheet)
-            SELECT %s, 'confirmed', 'Айгүл Өмүрбекова ' || n, '', md5(n::text),
-                (%s::text[])[1 + n %% %s], false, false, 'ru', '', 'example.org', '', 1, 1,
-                now() - n * interval '1 second', now() - n * interval '1 second', 'online', ''
-            FROM generate_series(1, %s) AS n
-            """,
-            (petition_id, Region.values, len(Region.values), rows),
+        insert_signatures(
+            cursor,
+            petition_id,
+            1,
+            rows,
+            {"regions": Region.values, "count": len(Region.values)},
+            region="(%(regions)s::text[])[1 + n %% %(count)s]",
+            created_at="now() - n * interval '1 second'",
+            confirmed_at="now() - n * interval '1 second'",
         )
     rebuild()
 
