@@ -1,5 +1,7 @@
 """Whatever is typed into the admin's login form or its addresses, the answer is never a 500."""
 
+import re
+
 import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
@@ -70,3 +72,37 @@ def test_export_and_bulk_invalidation_of_a_petition_that_cannot_exist_are_form_e
 
     assert (export.status_code, preview.status_code, invalidate.status_code) == (200, 200, 200)
     assert export["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("bad_id", BAD_IDS)
+@pytest.mark.parametrize(
+    ("method", "address"),
+    [
+        ("get", "/admin/signatures/mailing/{}/preview/"),
+        ("post", "/admin/signatures/mailing/{}/test/"),
+        ("get", "/admin/signatures/mailing/{}/send/"),
+        ("post", "/admin/signatures/mailing/{}/send/"),
+    ],
+)
+def test_a_mailing_that_cannot_exist_is_a_404(organizer_client, petition, bad_id, method, address):
+    response = getattr(organizer_client, method)(address.format(bad_id))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("bad_id", BAD_IDS)
+@pytest.mark.parametrize(
+    ("method", "address"),
+    [
+        ("post", "/admin/signatures/mailing/from-update/{}/"),
+        ("get", "/admin/signatures/signature/book/{}/pdf/"),
+    ],
+)
+def test_an_update_or_book_that_cannot_exist_is_never_a_500(
+    organizer_client, petition, bad_id, method, address
+):
+    response = getattr(organizer_client, method)(address.format(bad_id))
+
+    # A number: not found. Anything else does not match the address, and the admin sends
+    # it on to the object's change page, which says no such object exists.
+    assert response.status_code == (404 if re.fullmatch("[0-9]+", bad_id) else 302)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -102,7 +103,10 @@ class MailingAdmin(TabbedTranslationAdmin):
 
     def _mailing(self, request, object_id):
         """The mailing, for those who may write mailings (a sent one too: for its preview)."""
-        mailing = get_object_or_404(Mailing.objects.select_related("petition"), pk=object_id)
+        # The admin's own reading of an id: one that is no number is no mailing, not a 500.
+        mailing = self.get_object(request, object_id)
+        if mailing is None:
+            raise Http404
         if not self.has_change_permission(request):
             raise PermissionDenied
         return mailing
